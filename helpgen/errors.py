@@ -1,0 +1,78 @@
+"""One exception tree for every error a user can cause, plus the exit codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import click
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes, as in httpie."""
+
+    OK = 0
+    PROBLEMS = 1  # check/build found errors, coverage under --fail-under, bad input
+    USAGE = 2  # bad command line (click's own code)
+
+
+class HelpgenError(click.ClickException):
+    """Root of every user-facing error: printed as one line, no traceback."""
+
+    exit_code = ExitStatus.PROBLEMS
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.path, self.line = path, line
+        super().__init__(message)
+
+    def format_message(self) -> str:
+        return located(self.path, self.line, self.message)
+
+    def show(self, file=None) -> None:  # one line, no "Error:" prefix
+        click.echo(self.format_message(), file=file, err=file is None)
+
+
+class ConfigError(HelpgenError):
+    """helpgen.yml is invalid."""
+
+
+class ContentError(HelpgenError):
+    """An article, glossary or changelog file is invalid."""
+
+
+class BuildError(HelpgenError):
+    """The site could not be built."""
+
+
+class TicketError(HelpgenError):
+    """A ticket log cannot be read."""
+
+
+class CoverageBelowThreshold(HelpgenError):
+    """Coverage is under --fail-under."""
+
+
+class UnsafeOutputError(HelpgenError):
+    """Refusing to overwrite or clean a folder helpgen did not create."""
+
+
+def located(path: str | None, line: int | None, message: str) -> str:
+    """Format `path:line: message`, leaving out the parts that are unknown."""
+    if path is None:
+        return message
+    return f"{path}:{line}: {message}" if line else f"{path}: {message}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of `helpgen check`: an error stops the build, a warning does not (unless --strict)."""
+
+    path: str
+    line: int
+    severity: str  # "error" | "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return located(self.path, self.line, f"{self.severity}: {self.message}")
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "severity": self.severity, "message": self.message}

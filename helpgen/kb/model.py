@@ -1,0 +1,104 @@
+"""The content model: what a knowledge-base folder means, with no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from helpgen.config import Config
+
+LEVELS: tuple[str, ...] = ("beginner", "advanced", "troubleshooting")
+UNSORTED = "unsorted"  # pseudo-stage of migrated pages that have no level/stage yet
+
+
+@dataclass(frozen=True)
+class Article:
+    """One help article: front matter plus Markdown body."""
+
+    id: str  # stable id; defaults to the path under articles/ without .md (and without .LANG)
+    source: str  # path relative to the KB root, posix, e.g. "articles/cards/track-your-card.md"
+    title: str
+    body: str  # Markdown after the front matter
+    body_line: int  # 1-based line in `source` where `body` starts
+    level: str | None = None  # None only for migrated pages (warned about)
+    stages: tuple[str, ...] = ()
+    summary: str = ""
+    questions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    error_codes: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    updated: date | None = None
+    review_after: date | None = None
+    owner: str = ""
+    draft: bool = False
+    order: int | None = None
+    lang: str = ""  # "" = the KB's default language; else the suffix of name.LANG.md
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in source
+
+    @property
+    def area(self) -> str:
+        """The product area: the first folder of the id ("" at the top level)."""
+        return self.id.rsplit("/", 1)[0].split("/", 1)[0] if "/" in self.id else ""
+
+    @property
+    def url(self) -> str:
+        """URL relative to the (language) site root, with directory URLs: `cards/track-your-card/`."""
+        return f"{self.id}/"
+
+    @property
+    def sorted_out(self) -> bool:
+        """False for migrated pages still missing level or stage (they go under Unsorted)."""
+        return bool(self.level and self.stages)
+
+    def line_of(self, key: str) -> int:
+        """Line of a front-matter key, or 1 when unknown."""
+        return self.field_lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    line: int = 1
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A dated What's new entry."""
+
+    date: date
+    title: str
+    body: str
+    source: str
+    line: int = 1
+    slug: str = ""
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything loaded from a KB folder; built once, read by checks, site and coverage."""
+
+    root: Path
+    config: Config
+    articles: tuple[Article, ...] = ()  # sorted by (id, lang); drafts included
+    glossary: tuple[GlossaryTerm, ...] = ()
+    entries: tuple[Entry, ...] = ()  # newest first
+    assets: tuple[str, ...] = ()  # paths relative to root, posix, sorted
+    overrides: tuple[str, ...] = ()  # files under KB/overrides/, relative to root
+
+    @property
+    def published(self) -> tuple[Article, ...]:
+        """Articles that go on the site: not drafts."""
+        return tuple(a for a in self.articles if not a.draft)
+
+    def in_language(self, lang: str = "") -> tuple[Article, ...]:
+        """Published articles of one language ("" or the default language = default)."""
+        lang = "" if lang in ("", self.config.language) else lang
+        return tuple(a for a in self.published if a.lang == lang)
+
+    def by_id(self, lang: str = "") -> dict[str, Article]:
+        return {a.id: a for a in self.in_language(lang)}
