@@ -1,0 +1,145 @@
+"""The `helpgen` command line: thin commands that parse options and call one library function."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import shutil
+import traceback
+from pathlib import Path
+
+import click
+
+from helpgen import __version__
+from helpgen import clitools
+from helpgen.errors import ContentError, ExitStatus, HelpgenError, UnsafeOutputError
+from helpgen.kb.checks import today_default
+from helpgen.kb.load import load_kb, slugify
+from helpgen.kb.model import LEVELS
+
+TEMPLATE = Path(__file__).parent / "init_template"
+KB_ARG = click.Path(file_okay=False, path_type=Path)
+
+
+class HelpgenGroup(click.Group):
+    """A group that prints the traceback of a HelpgenError when --debug is given."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HelpgenError:
+            if ctx.meta.get("helpgen.debug"):
+                traceback.print_exc()
+            raise
+
+
+@click.group(cls=HelpgenGroup, epilog="Example: helpgen build mykb -o site/")
+@click.version_option(__version__, prog_name="helpgen")
+@click.option("--debug", is_flag=True, help="Show the full traceback of errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn a folder of Markdown help articles into a searchable help centre."""
+    ctx.meta["helpgen.debug"] = debug
+
+
+@main.command(epilog="Example: helpgen init mykb")
+@click.argument("kb", type=KB_ARG)
+def init(kb: Path) -> None:
+    """Create a new knowledge base from the template, ready to build."""
+    if kb.exists() and any(kb.iterdir()):
+        raise UnsafeOutputError("folder is not empty, choose a new folder name (init never overwrites files)", str(kb))
+    shutil.copytree(TEMPLATE, kb, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    count = len(list((kb / "articles").rglob("*.md")))
+    click.echo(f"created {kb} with {count} articles; next: helpgen check {kb} && helpgen build {kb}")
+
+
+@main.command(epilog='Example: helpgen new mykb "Reset your passcode" --level beginner --stage onboarding')
+@click.argument("kb", type=KB_ARG)
+@click.argument("title", required=False)
+@click.option("--level", type=click.Choice(LEVELS), help="beginner, advanced or troubleshooting.")
+@click.option("--stage", help="A stage id from helpgen.yml, e.g. onboarding.")
+@click.option("--area", default="", help="Folder under articles/ (the product area), e.g. cards.")
+@click.option("--from-gap", type=int, help="Start a draft from gap N of the last `helpgen coverage` report.")
+def new(kb: Path, title: str | None, level: str | None, stage: str | None, area: str, from_gap: int | None) -> None:
+    """Write a new article with its front matter (never overwrites)."""
+    base, problems = load_kb(kb)
+    gap = clitools.read_gap(kb, from_gap) if from_gap else {}
+    title = title or gap.get("suggested_title") or ""
+    level, stage = level or gap.get("suggested_level"), stage or gap.get("suggested_stage")
+    if not title or not level or not stage:
+        raise click.UsageError("give a TITLE, --level and --stage (or --from-gap N)")
+    if stage not in base.config.stage_ids:
+        raise click.BadParameter(f"`{stage}` is not a stage, use one of: {', '.join(base.config.stage_ids)}", param_hint="--stage")
+    path = kb / "articles" / area.strip("/") / f"{slugify(title)}.md"
+    if path.exists():
+        raise UnsafeOutputError("already exists, choose another title or --area", str(path))
+    text = clitools.new_article_text(title, level, stage, updated=today_default().isoformat(),
+                                     questions=gap.get("examples", ()), draft=bool(gap), seed=gap.get("best_reply") or "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"created {path}")
+
+
+@main.command(epilog="Example: helpgen check mykb --strict")
+@click.argument("kb", type=KB_ARG)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+def check(kb: Path, strict: bool, fmt: str) -> None:
+    """Report every problem of the KB as `path:line: error|warning: message`."""
+    problems = clitools.check_problems(kb)
+    if fmt == "json":
+        click.echo(clitools.problems_json(problems))
+    else:
+        clitools.echo_problems(problems)
+        click.echo(clitools.count_line(problems))
+    if clitools.fails(problems, strict):
+        click.get_current_context().exit(ExitStatus.PROBLEMS)
+
+
+@main.command(epilog="Example: helpgen build mykb -o site/ --strict")
+@click.argument("kb", type=KB_ARG)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="Output folder (replaced only if helpgen built it).")
+@click.option("--strict", is_flag=True, help="Stop on warnings too.")
+@click.option("--include-insights", is_flag=True, help="Publish the coverage insights pages too.")
+@click.option("--offline", is_flag=True, help="Make the site work from file:// (same as `offline: true`).")
+def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool) -> None:
+    """Check the KB, then build the static help centre."""
+    from helpgen.site.build import build_site
+
+    base, problems = clitools.collect_problems(kb)
+    clitools.echo_problems(problems, err=True)
+    if clitools.fails(problems, strict):
+        why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
+        raise ContentError(f"build stopped: {clitools.count_line(problems)}{why}; fix them and build again")
+    if offline:
+        base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
+    result = build_site(base, output, include_insights=include_insights)
+    clitools.echo_problems(getattr(result, "warnings", ()), err=True)
+    pages = result.pages if isinstance(result.pages, int) else len(result.pages)
+    click.echo(f"built {pages} pages into {result.output} ({clitools.count_line(problems)})")
+
+
+@main.command(epilog="Example: helpgen serve mykb --port 8001")
+@click.argument("kb", type=KB_ARG)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(kb: Path, host: str, port: int) -> None:
+    """Preview the help centre, rebuilding and reloading on every edit."""
+    from helpgen.site.serve import serve as serve_site
+
+    clitools.open_kb(kb)
+    serve_site(kb, host=host, port=port)
+
+
+def _register(module: str, name: str) -> None:
+    """Add a command written in another module. Guarded so the core CLI still runs while that
+    module does not exist yet (it is written in parallel); any other import error is raised."""
+    try:
+        main.add_command(getattr(importlib.import_module(module), name))
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+
+
+_register("helpgen.search.cli", "search_command")
+_register("helpgen.coverage.cli", "coverage_command")

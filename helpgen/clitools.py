@@ -1,0 +1,131 @@
+"""Helpers shared by every CLI command: loading a KB with its problems, printing them, progress."""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import click
+
+from helpgen.errors import ConfigError, ContentError, Problem
+from helpgen.kb.checks import check_kb
+from helpgen.kb.load import load_kb
+from helpgen.kb.model import KnowledgeBase
+
+
+def collect_problems(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load the KB and run every check: (kb, load + check problems, sorted by path and line)."""
+    kb, problems = load_kb(Path(path))
+    return kb, sorted(problems + check_kb(kb))
+
+
+def check_problems(path: Path) -> list[Problem]:
+    """Every problem of the KB, helpgen.yml problems included (as errors) instead of raised."""
+    try:
+        return collect_problems(path)[1]
+    except ConfigError as exc:
+        if not getattr(exc, "problems", None):
+            raise
+        return list(exc.problems)
+
+
+def open_kb(path: Path) -> KnowledgeBase:
+    """Load and check the KB; raise ContentError naming the first error (warnings are ignored)."""
+    kb, problems = collect_problems(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" ({len(errors)} errors)" if len(errors) > 1 else ""
+        raise ContentError(f"{first.message}{more}; run `helpgen check {path}` for all problems", first.path, first.line)
+    return kb
+
+
+def count_line(problems: Sequence[Problem]) -> str:
+    """`2 errors, 1 warning` or `no problems`."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems"
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def fails(problems: Sequence[Problem], strict: bool) -> bool:
+    """True when the problems should stop a check or build: any error, or any warning with --strict."""
+    return any(p.severity == "error" or strict for p in problems)
+
+
+def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:
+    """One line per problem: `path:line: error|warning: message`."""
+    for problem in problems:
+        click.echo(str(problem), err=err)
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    """The same problems for editors and CI (stable key order)."""
+    errors = sum(p.severity == "error" for p in problems)
+    doc = {"problems": [p.as_dict() for p in problems], "errors": errors, "warnings": len(problems) - errors}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator:
+    """A rich progress bar on stderr, silent (a no-op) when stderr is not a terminal.
+
+    Yields a function `advance(n=1)`.
+    """
+    if not sys.stderr.isatty():
+        yield lambda n=1: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+# --- `helpgen new` -----------------------------------------------------------------------------
+
+COVERAGE_JSON = Path(".helpgen") / "coverage" / "coverage.json"
+
+
+def read_gap(kb_root: Path, number: int) -> dict:
+    """The coverage gap with id `number` (else the number-th gap) from KB/.helpgen/coverage/coverage.json."""
+    path = Path(kb_root) / COVERAGE_JSON
+    shown = str(Path(kb_root) / COVERAGE_JSON)
+    if not path.is_file():
+        raise ContentError(f"no coverage report, run `helpgen coverage {kb_root}` first", shown)
+    try:
+        gaps = json.loads(path.read_text(encoding="utf-8")).get("gaps", [])
+    except (ValueError, AttributeError) as exc:
+        raise ContentError(f"not a coverage report ({exc}), run `helpgen coverage {kb_root}` again", shown) from None
+    for gap in gaps:
+        if str(gap.get("id")) == str(number):
+            return gap
+    if 1 <= number <= len(gaps):
+        return gaps[number - 1]
+    raise ContentError(f"no gap {number}: the report has {len(gaps)} gaps, pick one from 1 to {len(gaps)}", shown)
+
+
+def new_article_text(title: str, level: str, stage: str, *, updated: str,
+                     questions: Sequence[str] = (), draft: bool = False, seed: str = "") -> str:
+    """The Markdown of a new article: front matter, then a body to replace."""
+    import yaml
+
+    meta: dict = {"title": title, "level": level, "stage": stage}
+    if questions:
+        meta["questions"] = list(questions)
+    if draft:
+        meta["draft"] = True
+    meta["updated"] = updated
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    front = front.replace(f"updated: '{updated}'", f"updated: {updated}")
+    hint = "# summary: one sentence, shown in lists and the starter handbook\n"
+    if seed:
+        body = ("<!-- Draft from a coverage gap: the best reply the team sent. "
+                "Rewrite it as an answer anyone can follow, then remove `draft: true`. -->\n\n" + seed.strip() + "\n")
+    else:
+        body = "Write the answer here: start with the step that solves the customer's problem.\n"
+    return f"---\n{front}{hint}---\n\n{body}"

@@ -1,0 +1,412 @@
+"""The helpgen.yml schema, as frozen dataclasses. Every key is documented in docs/config.md.
+
+`load_config(kb_root)` reads KB/helpgen.yml (missing file = defaults) and validates it in one
+pass, raising ConfigError listing every problem as `path:line: message` (unknown keys get a
+"did you mean" hint).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import yaml
+
+from helpgen.errors import ConfigError, Problem, located
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    description: str = ""
+
+
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    Stage("onboarding", "Getting started", "First steps: set up, first payment, first top-up."),
+    Stage("using", "Everyday use", "Short task articles for the things you do every week."),
+    Stage("deepening", "Going further", "Advanced guides for power users."),
+    Stage("adapting", "Solving problems", "Errors, troubleshooting and the jargon explained."),
+    Stage("loyalty", "Staying up to date", "What's new, plans and your account."),
+)
+
+
+@dataclass(frozen=True)
+class Support:
+    email: str = ""
+    url: str = ""
+    response_time: str = "2 business days"  # the promise, as shown to customers
+    response_hours: float = 48.0  # the same promise in hours, compared with real first-response times
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Where "Was this helpful?" goes. `url` may hold {id}, {title}, {url}, {rating} placeholders
+    (mailto:, a form URL or an issue-tracker URL). `analytics` = a Material analytics provider
+    (e.g. "google"); when set, Material's own feedback widget is used instead."""
+
+    url: str = ""
+    analytics: str = ""
+    property: str = ""
+    failed_searches: bool = False  # also send queries with no results to `url`
+
+
+@dataclass(frozen=True)
+class Tickets:
+    """Ticket-log settings for `helpgen coverage`."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # helpgen field -> column in the export
+    team_domains: tuple[str, ...] = ()  # email domains of the support team (mbox/eml readers)
+    redact: tuple[str, ...] = ()  # extra regular expressions to redact
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str = "Help Centre"
+    site_url: str = ""  # e.g. https://example.github.io/help/ (sub-paths work)
+    language: str = "en"  # default language
+    languages: tuple[str, ...] = ()  # all languages of the KB; () = just `language`
+    logo: str = ""  # path relative to the KB root
+    colors: Mapping[str, str] = field(default_factory=lambda: {"primary": "indigo", "accent": "indigo"})
+    support: Support = field(default_factory=Support)
+    stages: tuple[Stage, ...] = DEFAULT_STAGES
+    feedback: Feedback = field(default_factory=Feedback)
+    offline: bool = False
+    search: str = "auto"  # auto | lunr | pagefind
+    mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
+    tickets: Tickets = field(default_factory=Tickets)
+    source: str = field(default="helpgen.yml", metadata={"internal": True})  # where it was read from
+    # line of each key in helpgen.yml, by dotted path ("support.email", "stages[1]"); for messages
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+    def line_of(self, path: str) -> int:
+        """Line of a key in helpgen.yml, or 0 when it is not there (e.g. a default)."""
+        return self.key_lines.get(path, 0)
+
+    @property
+    def stage_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.stages)
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        """The default language first, then the others."""
+        return (self.language,) + tuple(l for l in self.languages if l != self.language)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+# ---------------------------------------------------------------------------------------------
+
+CONFIG_FILE = "helpgen.yml"
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+STAGE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SEARCH_ENGINES = ("auto", "lunr", "pagefind")
+Lines = dict[tuple, int]
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same results, faster
+
+
+def yaml_with_lines(text: str, depth: int = 99) -> tuple[Any, Lines]:
+    """Parse YAML with safe_load semantics, plus the 1-based line of every key and list item.
+
+    Keys of the line map are paths: ("support", "email"), ("stages", 0, "id"); () is the document.
+    `depth` limits how deep the map goes (front matter only needs keys and list items).
+    Raises yaml.YAMLError (with problem_mark) on invalid YAML.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: Lines = {}
+    if node is not None:
+        _walk_lines(node, (), lines, depth)
+    return data, lines
+
+
+def _walk_lines(node: yaml.Node, path: tuple, lines: Lines, depth: int) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if len(path) >= depth:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                if key_node.tag != "tag:yaml.org,2002:str":
+                    key = yaml.safe_load(key_node.value)
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                _walk_lines(value_node, path + (key,), lines, depth)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            _walk_lines(item, path + (i,), lines, depth)
+
+
+def yaml_error_line(exc: yaml.YAMLError, offset: int = 0) -> tuple[int, str]:
+    """The 1-based line and the short problem text of a YAML error."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + offset if mark is not None else 1 + offset
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return line, problem
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """' did you mean `x`?' for a near miss, else ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
+    return f" did you mean `{close[0]}`?" if close else ""
+
+
+class _Validator:
+    """Collects every problem of one helpgen.yml in one pass."""
+
+    def __init__(self, lines: Lines, source: str) -> None:
+        self.lines, self.source, self.problems = lines, source, []
+
+    def error(self, path: tuple, message: str) -> None:
+        self.problems.append((self.lines.get(path, 1), message))
+
+    def keys(self, data: Any, path: tuple, allowed: Iterable[str]) -> dict:
+        """Check a mapping: report unknown keys (with a hint); return the known ones."""
+        name = _dotted(path) or "helpgen.yml"
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.error(path, f"`{name}` must be a mapping of `key: value` lines")
+            return {}
+        allowed = list(allowed)
+        known = {}
+        for key, value in data.items():
+            if key in allowed:
+                known[key] = value
+                continue
+            where = f"`{_dotted(path)}`" if path else "helpgen.yml"
+            hint = did_you_mean(key, allowed) or f" use one of: {', '.join(allowed)}"
+            self.error(path + (key,), f"unknown key `{key}` in {where},{hint}")
+        return known
+
+    def string(self, data: dict, path: tuple, default: str) -> str:
+        value = _get(data, path[-1], default)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(path, f"`{_dotted(path)}` must be text, got {_kind(value)}")
+            return default
+        return value
+
+    def boolean(self, data: dict, path: tuple, default: bool) -> bool:
+        value = _get(data, path[-1], default)
+        if not isinstance(value, bool):
+            self.error(path, f"`{_dotted(path)}` must be true or false, got {_kind(value)}")
+            return default
+        return value
+
+    def number(self, data: dict, path: tuple, default: float) -> float:
+        value = _get(data, path[-1], default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self.error(path, f"`{_dotted(path)}` must be a positive number of hours, got {_kind(value)}")
+            return default
+        return float(value)
+
+    def choice(self, data: dict, path: tuple, default: str, choices: Sequence[str]) -> str:
+        value = _get(data, path[-1], default)
+        if value not in choices:
+            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+            self.error(path, f"`{_dotted(path)}` is `{value}`,{hint or ''} use one of: {', '.join(choices)}")
+            return default
+        return value
+
+    def strings(self, data: dict, path: tuple, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = _get(data, path[-1], default)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            self.error(path, f"`{_dotted(path)}` must be a list of text values")
+            return default
+        return tuple(value)
+
+    def mapping(self, data: dict, path: tuple, default: Mapping) -> dict:
+        value = _get(data, path[-1], default)
+        if value is None:
+            return dict(default)
+        if not isinstance(value, dict):
+            self.error(path, f"`{_dotted(path)}` must be a mapping of `key: value` lines, got {_kind(value)}")
+            return dict(default)
+        return dict(value)
+
+    def text_mapping(self, data: dict, path: tuple, default: Mapping) -> dict:
+        value = self.mapping(data, path, default)
+        for key, item in value.items():
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                self.error(path + (key,), f"`{_dotted(path + (key,))}` must be text, got {_kind(item)}")
+        return {str(k): str(v) for k, v in value.items()}
+
+    def language(self, value: Any, path: tuple) -> bool:
+        if isinstance(value, str) and LANG_RE.match(value):
+            return True
+        self.error(path, f"`{_dotted(path)}` is `{value}`, use a language code such as en, zh or zh-Hant")
+        return False
+
+
+def _get(data: dict, key: str, default: Any) -> Any:
+    value = data.get(key)
+    return default if value is None else value
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"`{value}`"
+
+
+def _field_names(cls: type) -> list[str]:
+    return [f.name for f in fields(cls) if not f.metadata.get("internal")]
+
+
+def _support(v: _Validator, data: Any) -> Support:
+    d, p = v.keys(data, ("support",), _field_names(Support)), ("support",)
+    email = v.string(d, p + ("email",), Support.email)
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
+        v.error(p + ("email",), f"`support.email` is `{email}`, use an email address such as help@example.com")
+    return Support(
+        email=email,
+        url=v.string(d, p + ("url",), Support.url),
+        response_time=v.string(d, p + ("response_time",), Support.response_time),
+        response_hours=v.number(d, p + ("response_hours",), Support.response_hours),
+    )
+
+
+def _site_url(v: _Validator, d: dict) -> str:
+    url = v.string(d, ("site_url",), "")
+    if url and not re.match(r"^https?://[^/\s]+", url):
+        v.error(("site_url",), f"`site_url` is `{url}`, use a full URL such as https://example.github.io/help/")
+        return ""
+    return url
+
+
+def _feedback(v: _Validator, data: Any) -> Feedback:
+    d, p = v.keys(data, ("feedback",), _field_names(Feedback)), ("feedback",)
+    return Feedback(
+        url=v.string(d, p + ("url",), ""),
+        analytics=v.string(d, p + ("analytics",), ""),
+        property=v.string(d, p + ("property",), ""),
+        failed_searches=v.boolean(d, p + ("failed_searches",), False),
+    )
+
+
+def _tickets(v: _Validator, data: Any) -> Tickets:
+    d, p = v.keys(data, ("tickets",), _field_names(Tickets)), ("tickets",)
+    redact = v.strings(d, p + ("redact",), ())
+    for i, pattern in enumerate(redact):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            v.error(p + ("redact", i), f"`tickets.redact` pattern `{pattern}` is not a valid regular expression: {exc}")
+    return Tickets(
+        columns=v.text_mapping(d, p + ("columns",), {}),
+        team_domains=v.strings(d, p + ("team_domains",), ()),
+        redact=redact,
+    )
+
+
+def _stages(v: _Validator, data: Any) -> tuple[Stage, ...]:
+    if data is None:
+        return DEFAULT_STAGES
+    if not isinstance(data, list) or not data:
+        v.error(("stages",), "`stages` must be a list of `- id: ..., label: ..., description: ...` entries")
+        return DEFAULT_STAGES
+    stages, seen = [], set()
+    for i, item in enumerate(data):
+        path = ("stages", i)
+        d = v.keys(item, path, _field_names(Stage))
+        if not isinstance(item, dict):
+            continue
+        sid = d.get("id")
+        if not isinstance(sid, str) or not STAGE_ID_RE.match(sid):
+            v.error(path, f"`stages[{i}].id` must be a short lower-case id such as `onboarding`, got {_kind(sid)}")
+            continue
+        if sid in seen:
+            v.error(path + ("id",), f"stage id `{sid}` is listed twice, give each stage its own id")
+        seen.add(sid)
+        label = v.string(d, path + ("label",), sid.replace("-", " ").capitalize())
+        stages.append(Stage(sid, label, v.string(d, path + ("description",), "")))
+    return tuple(stages) or DEFAULT_STAGES
+
+
+def _languages(v: _Validator, d: dict) -> tuple[str, tuple[str, ...]]:
+    language = d.get("language", "en")
+    if not v.language(language, ("language",)):
+        language = "en"
+    languages = v.strings(d, ("languages",), ())
+    good = tuple(lang for i, lang in enumerate(languages) if v.language(lang, ("languages", i)))
+    return language, good
+
+
+def _build(v: _Validator, data: dict) -> Config:
+    d = v.keys(data, (), _field_names(Config))
+    language, languages = _languages(v, d)
+    colors = v.text_mapping(d, ("colors",), Config().colors)
+    return Config(
+        name=v.string(d, ("name",), Config.name),
+        site_url=_site_url(v, d),
+        language=language,
+        languages=languages,
+        logo=v.string(d, ("logo",), ""),
+        colors=colors,
+        support=_support(v, d.get("support")),
+        stages=_stages(v, d.get("stages")),
+        feedback=_feedback(v, d.get("feedback")),
+        offline=v.boolean(d, ("offline",), False),
+        search=v.choice(d, ("search",), "auto", SEARCH_ENGINES),
+        mkdocs=v.mapping(d, ("mkdocs",), {}),
+        tickets=_tickets(v, d.get("tickets")),
+    )
+
+
+def parse_config(text: str, source: str = CONFIG_FILE) -> Config:
+    """Validate helpgen.yml text in one pass; raise ConfigError listing every problem."""
+    try:
+        data, lines = yaml_with_lines(text)
+    except yaml.YAMLError as exc:
+        line, problem = yaml_error_line(exc)
+        raise config_error(source, [(line, f"invalid YAML: {problem}, fix the syntax")]) from None
+    v = _Validator(lines, source)
+    config = _build(v, data if data is not None else {})
+    if v.problems:
+        raise config_error(source, sorted(v.problems))
+    key_lines = {_dotted(path): line for path, line in lines.items() if path}
+    return replace(config, source=source, key_lines=key_lines)
+
+
+def config_error(source: str, problems: list[tuple[int, str]]) -> ConfigError:
+    """One ConfigError for all problems: one line each, `source:line: message`."""
+    if len(problems) == 1:
+        error = ConfigError(problems[0][1], source, problems[0][0])
+    else:
+        error = ConfigError("\n".join(located(source, line, msg) for line, msg in problems))
+    error.problems = [Problem(source, line, "error", msg) for line, msg in problems]
+    return error
+
+
+def load_config(kb_root: Path) -> Config:
+    """Read KB/helpgen.yml (missing file = defaults); raise ConfigError listing every problem."""
+    path = Path(kb_root) / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text, save the file as UTF-8", CONFIG_FILE, 1) from None
+    return parse_config(text, CONFIG_FILE)
