@@ -1,0 +1,75 @@
+"""CSV and TSV exports (helpgen's canonical columns, or any help desk's with a column mapping)."""
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from helpgen.errors import TicketError
+from helpgen.tickets.model import Ticket
+from helpgen.tickets.readers.base import ReadContext, Reader, RecordBuilder, resolve_columns
+from helpgen.tickets.readers.encoding import decoded_lines, head_text, open_binary
+
+DELIMITERS = (",", "\t", ";", "|")
+PROGRESS_EVERY = 2000
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def pick_delimiter(header: str, suffix: str) -> str:
+    """Tab for .tsv/.tab; else whichever of , TAB ; | the header line uses most."""
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class CsvReader(Reader):
+    name = "csv"
+    extensions = (".csv", ".tsv", ".tab", ".txt")
+
+    def sniff(self, head: bytes) -> bool:
+        first = head_text(head).lstrip("\ufeff").split("\n", 1)[0]
+        return not first.lstrip().startswith(("{", "[", "From ", "Return-Path:", "Received:")) and \
+            any(d in first for d in DELIMITERS)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Ticket]:
+        raw, encoding = open_binary(path)
+        with raw:
+            try:
+                yield from self._rows(path, ctx, raw, decoded_lines(raw, encoding, path))
+            except csv.Error as exc:
+                raise TicketError(f"not a readable CSV file ({exc}); export it again as CSV UTF-8", str(path),
+                                  getattr(self, "_line", 1)) from None
+
+    def _rows(self, path: Path, ctx: ReadContext, raw, lines: Iterator[str]) -> Iterator[Ticket]:
+        self._line = 1
+        header_line = next(lines, "")
+        reader = csv.reader(_chain(header_line, lines), delimiter=pick_delimiter(header_line, path.suffix.lower()))
+        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+        if not any(header):
+            raise TicketError("empty file, no tickets to read; export the tickets again", str(path), 1)
+        columns = resolve_columns(header, ctx.columns, str(path))
+        index = {key: header.index(col) for key, col in columns.items()}
+        builder, rows = RecordBuilder(ctx, path), 0
+        previous_end = reader.line_num
+        for row in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            self._line = line
+            if not any(cell.strip() for cell in row):
+                continue
+            rows += 1
+            ticket = builder.build({key: row[i] if i < len(row) else "" for key, i in index.items()}, line)
+            if ticket is not None:
+                yield ticket
+            if rows % PROGRESS_EVERY == 0:
+                ctx.tick(raw.tell())
+        if rows == 0:
+            ctx.warn(path, 1, "no tickets in this file: it has a header row but no rows below it")
+        ctx.tick(raw.tell())
+
+
+def _chain(first: str, stream) -> Iterator[str]:
+    yield first
+    yield from stream
