@@ -113,10 +113,9 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
         raise ContentError(f"build stopped: {clitools.count_line(problems)}{why}; fix them and build again")
     if offline:
         base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
-    result = build_site(base, output, include_insights=include_insights)
-    clitools.echo_problems(getattr(result, "warnings", ()), err=True)
-    pages = result.pages if isinstance(result.pages, int) else len(result.pages)
-    click.echo(f"built {pages} pages into {result.output} ({clitools.count_line(problems)})")
+    result = build_site(base, output, include_insights=include_insights, strict=strict)
+    clitools.echo_problems(result.warnings, err=True)
+    click.echo(f"built {result.pages} pages into {result.output} ({clitools.count_line([*problems, *result.warnings])})")
 
 
 @main.command(epilog="Example: helpgen serve mykb --port 8001")

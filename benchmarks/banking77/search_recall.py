@@ -1,0 +1,119 @@
+"""Search recall on BANKING77 questions: the built sample_kb site in headless chromium vs `helpgen search`.
+
+A fixed-seed sample of 300 questions whose intent is documented (answer_key.yml) is typed into
+Material's search box; the result links are mapped to articles through articles.json. The same
+questions go through helpgen's lunr.py index. Prints recall@1, recall@3 and MRR side by side.
+
+    /work/venv/bin/python benchmarks/banking77/search_recall.py [--n 300] [--seed 77] [--site DIR] [--misses]
+
+Needs ../shared/data/banking77 beside the repo (never copied into it) and /usr/bin/chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / ".." / "shared" / "data" / "banking77"
+sys.path.insert(0, str(ROOT))
+
+from helpgen.kb.load import load_kb  # noqa: E402
+from helpgen.search.browser import SearchPage, chromium, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
+from helpgen.search.index import Evaluation, build_index, evaluate, search  # noqa: E402
+
+TARGET_RECALL_3 = 0.85
+
+
+def sample_questions(n: int, seed: int) -> list[tuple[str, list[str]]]:
+    """(question, expected article ids) for a fixed-seed sample of documented-intent questions."""
+    key = yaml.safe_load((ROOT / "benchmarks/banking77/answer_key.yml").read_text(encoding="utf-8"))["documented"]
+    with open(DATA / "train.csv", encoding="utf-8", newline="") as handle:
+        rows = [(r["text"].strip(), key[r["category"]]) for r in csv.DictReader(handle) if r["category"] in key]
+    rows.sort()
+    return random.Random(seed).sample(rows, min(n, len(rows)))
+
+
+VARIANTS = ("helpgen", "no-rewrite", "material")
+
+
+def use_variant(variant: str) -> None:
+    """Ablations: `no-rewrite` keeps helpgen's index but sends queries unchanged (no config.helpgen
+    for the override script); `material` is Material's search as configured out of the box."""
+    from helpgen.search import site_index
+
+    if variant in ("no-rewrite", "material"):
+        site_index.help_data = lambda *args, **kwargs: None
+    if variant == "material":
+        site_index.search_plugin_config = lambda kb, **kwargs: {}
+        site_index.postprocess_search_index = lambda site_dir, kb: None
+
+
+def build_sample_site(out: Path) -> Path:
+    from helpgen.site.build import build_site
+
+    kb, _ = load_kb(ROOT / "sample_kb")
+    build_site(kb, out)
+    return out
+
+
+def browser_run(site: Path, questions: list[tuple[str, list[str]]]) -> tuple[Evaluation, float, list[str]]:
+    catalogue = load_catalogue(site)
+    ranked = []
+    with serve_dir(site) as base, chromium() as context:
+        page = SearchPage(context.new_page(), base)
+        start = time.perf_counter()
+        for question, expected in questions:
+            ranked.append((question, expected, hrefs_to_ids(page.query(question), base, catalogue)))
+        elapsed = time.perf_counter() - start
+        blocked = list(context.blocked)
+    return evaluate(ranked), elapsed, blocked
+
+
+def lunr_run(questions: list[tuple[str, list[str]]]) -> Evaluation:
+    kb, _ = load_kb(ROOT / "sample_kb")
+    idx = build_index(kb)
+    return evaluate((q, exp, [h.id for h in search(idx, q, 10)]) for q, exp in questions)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=77)
+    parser.add_argument("--site", type=Path, help="an already built sample_kb site (default: build one)")
+    parser.add_argument("--misses", action="store_true", help="list the browser's misses")
+    parser.add_argument("--variant", choices=VARIANTS, default="helpgen",
+                        help="ablation of the browser side (builds its own site)")
+    args = parser.parse_args()
+    if not (DATA / "train.csv").is_file():
+        print(f"skipped: {DATA} absent (BANKING77 lives in ../shared beside the repo)")
+        return 0
+    questions = sample_questions(args.n, args.seed)
+    use_variant(args.variant)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site or build_sample_site(Path(tmp) / "site")
+        browser, elapsed, blocked = browser_run(site, questions)
+    lunr = lunr_run(questions)
+    print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb, "
+          f"browser variant: {args.variant}")
+    print(f"{'':10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for name, ev in (("browser", browser), ("lunr.py", lunr)):
+        print(f"{name:10}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")
+    verdict = "met" if browser.recall_at_3 >= TARGET_RECALL_3 else "NOT met"
+    print(f"target browser recall@3 >= {TARGET_RECALL_3}: {verdict}")
+    print(f"browser: {elapsed / max(len(questions), 1) * 1000:.0f} ms per question (type + results), "
+          f"{len(blocked)} outside requests blocked")
+    if args.misses:
+        for m in browser.misses:
+            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The one text analyser shared by the site search config, `helpgen search` and coverage matching.
+
+`tokenize(text, lang)` lower-cases, splits on the same separator the site search uses, segments
+Chinese with jieba, drops question stop words and stems English like lunr does.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lunr.stemmer import porter_stemmer
+
+# Material's `separator` setting uses the same character classes (see site search config).
+SEPARATOR = r"[\s\-_,:;!?=\[\]()\"'/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+"
+_SPLIT = re.compile(SEPARATOR)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+STOP_WORDS_EN = frozenset("""
+a an and are am as at be been being but by can could did do does doing for from had has have having
+he her hers him his how i i'd i'm i've if in into is it its it's me my myself of on or our ours please
+she should so some than that the their them then there these they this those to too us was we were
+what when where which who whom why will with would you your yours hi hello thanks thank just get got
+""".split())
+STOP_WORDS_ZH = frozenset("""
+请问 请 怎么 怎样 如何 为什么 为何 什么 我 我的 你 你们 您 的 了 吗 呢 吧 啊 是 在 有 和 与 就 都 也 还 要 想 能 可以 会 一下 这个 那个 哪里 哪 么
+""".split())
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return porter_stemmer.stem(word) if word.isascii() else word
+
+
+def _segment(run: str) -> list[str]:
+    import logging
+
+    import jieba  # imported lazily: only Chinese text pays for it
+
+    jieba.setLogLevel(logging.WARNING)
+
+    return [w for w in jieba.lcut_for_search(run) if w.strip()]
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-cased words, with runs of Chinese characters segmented by jieba."""
+    words: list[str] = []
+    for piece in _SPLIT.split(text.lower()):
+        if not piece:
+            continue
+        if _CJK.search(piece):
+            pos = 0
+            for m in _CJK_RUN.finditer(piece):
+                words.extend(w for w in [piece[pos:m.start()]] if w)
+                words.extend(_segment(m.group()))
+                pos = m.end()
+            words.extend(w for w in [piece[pos:]] if w)
+        else:
+            words.append(piece)
+    return words
+
+
+def tokenize(text: str, lang: str = "en") -> list[str]:
+    """Search terms of `text`: split, stop words dropped, English stemmed."""
+    stop = STOP_WORDS_EN | STOP_WORDS_ZH
+    return [_stem(w) for w in split_words(text) if w not in stop]
+
+
+# ---------------------------------------------------------------------------------------------
+# Search-side helpers (site search and `helpgen search`); `tokenize` above stays unchanged.
+# ---------------------------------------------------------------------------------------------
+
+def _lunr_stop_words() -> frozenset[str]:
+    from lunr.stop_word_filter import WORDS  # the list lunr.js (Material's worker) uses too
+
+    return frozenset(WORDS)
+
+
+# Words a customer types around the problem: dropped from queries before they reach lunr (the
+# browser's override script carries the same list, written into the search index config).
+QUERY_STOP_WORDS_EN = frozenset(STOP_WORDS_EN | _lunr_stop_words() | frozenset("""
+t s d m ll re ve don didn doesn haven hasn hadn isn wasn weren aren won wouldn couldn shouldn cant dont im ive
+still already yet now anymore ever even really also need needs want wanted trying try tried know tell
+help someone somebody anyone something anything able ok okay guys hey pls plz kindly one
+hasnt havent isnt wasnt didnt doesnt wont werent arent shouldnt couldnt wouldnt
+""".split()))
+
+
+def query_words(text: str, lang: str = "en") -> list[str]:
+    """The content words of a customer query, lower-cased, in order, duplicates and stop words removed."""
+    stop = QUERY_STOP_WORDS_EN | STOP_WORDS_ZH
+    out: list[str] = []
+    for word in split_words(text):
+        if word not in stop and word not in out:
+            out.append(word)
+    return out
+
+
+def stem(word: str) -> str:
+    """lunr's Porter stemmer (the same code as the browser's lunr.js) for ASCII words."""
+    return _stem(word)
