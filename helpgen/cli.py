@@ -83,11 +83,12 @@ def new(kb: Path, title: str | None, level: str | None, stage: str | None, area:
 @click.argument("kb", type=KB_ARG)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-def check(kb: Path, strict: bool, fmt: str) -> None:
-    """Report every problem of the KB as `path:line: error|warning: message`."""
-    problems = clitools.check_problems(kb)
+@click.option("-v", "--verbose", is_flag=True, help="Also list every untranslated article.")
+def check(kb: Path, strict: bool, fmt: str, verbose: bool) -> None:
+    """Report every problem of the KB as `path:line: error|warning|info: message`."""
+    problems, untranslated = clitools.check_report(kb, verbose=verbose)
     if fmt == "json":
-        click.echo(clitools.problems_json(problems))
+        click.echo(clitools.problems_json(problems, untranslated))
     else:
         clitools.echo_problems(problems)
         click.echo(clitools.count_line(problems))

@@ -5,30 +5,37 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import click
 
 from helpgen.errors import ConfigError, ContentError, Problem
-from helpgen.kb.checks import check_kb
+from helpgen.kb.checks import check_kb, untranslated
 from helpgen.kb.load import load_kb
 from helpgen.kb.model import KnowledgeBase
 
 
-def collect_problems(path: Path) -> tuple[KnowledgeBase, list[Problem]]:
+def collect_problems(path: Path, *, verbose: bool = False) -> tuple[KnowledgeBase, list[Problem]]:
     """Load the KB and run every check: (kb, load + check problems, sorted by path and line)."""
     kb, problems = load_kb(Path(path))
-    return kb, sorted(problems + check_kb(kb))
+    return kb, sorted(problems + check_kb(kb, verbose=verbose))
+
+
+def check_report(path: Path, *, verbose: bool = False) -> tuple[list[Problem], dict[str, list[str]]]:
+    """(every problem of the KB, language -> ids of untranslated articles); helpgen.yml problems
+    come back as errors instead of raised."""
+    try:
+        kb, problems = collect_problems(path, verbose=verbose)
+    except ConfigError as exc:
+        if not getattr(exc, "problems", None):
+            raise
+        return list(exc.problems), {}
+    return problems, {lang: [a.id for a in articles] for lang, articles in untranslated(kb).items()}
 
 
 def check_problems(path: Path) -> list[Problem]:
     """Every problem of the KB, helpgen.yml problems included (as errors) instead of raised."""
-    try:
-        return collect_problems(path)[1]
-    except ConfigError as exc:
-        if not getattr(exc, "problems", None):
-            raise
-        return list(exc.problems)
+    return check_report(path)[0]
 
 
 def open_kb(path: Path) -> KnowledgeBase:
@@ -43,17 +50,18 @@ def open_kb(path: Path) -> KnowledgeBase:
 
 
 def count_line(problems: Sequence[Problem]) -> str:
-    """`2 errors, 1 warning` or `no problems`."""
+    """`2 errors, 1 warning` or `no problems` (`info` lines are not problems and are not counted)."""
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    if not problems:
+    warnings = sum(p.severity == "warning" for p in problems)
+    if not errors and not warnings:
         return "no problems"
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
 def fails(problems: Sequence[Problem], strict: bool) -> bool:
-    """True when the problems should stop a check or build: any error, or any warning with --strict."""
-    return any(p.severity == "error" or strict for p in problems)
+    """True when the problems should stop a check or build: any error, or any warning with --strict
+    (`info` never fails)."""
+    return any(p.severity == "error" or (strict and p.severity == "warning") for p in problems)
 
 
 def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:
@@ -62,10 +70,13 @@ def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:
         click.echo(str(problem), err=err)
 
 
-def problems_json(problems: Sequence[Problem]) -> str:
-    """The same problems for editors and CI (stable key order)."""
-    errors = sum(p.severity == "error" for p in problems)
-    doc = {"problems": [p.as_dict() for p in problems], "errors": errors, "warnings": len(problems) - errors}
+def problems_json(problems: Sequence[Problem], untranslated: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The same problems for editors and CI (stable key order), plus language -> untranslated ids."""
+    doc = {"problems": [p.as_dict() for p in problems],
+           "errors": sum(p.severity == "error" for p in problems),
+           "warnings": sum(p.severity == "warning" for p in problems),
+           "infos": sum(p.severity == "info" for p in problems),
+           "untranslated": {lang: list(ids) for lang, ids in (untranslated or {}).items()}}
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 

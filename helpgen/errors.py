@@ -68,7 +68,7 @@ class Problem:
 
     path: str
     line: int
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "info" (info never fails, not even with --strict)
     message: str
 
     def __str__(self) -> str:

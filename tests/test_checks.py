@@ -63,7 +63,8 @@ def test_duplicate_ids_same_language_only(make_kb):
         "articles/start.zh.md": article(),
     })
     assert code == 1
-    assert out == ["articles/start.md:1: error: duplicate id `start`, already used by articles/a.md; give one of them another `id`",
+    assert out == ["articles: info: 1 of 2 articles are not translated to zh yet; zh readers get the en page with a note (`helpgen check --verbose` lists them)",
+                   "articles/start.md:1: error: duplicate id `start`, already used by articles/a.md; give one of them another `id`",
                    "1 error, 0 warnings"]
 
 
@@ -160,7 +161,7 @@ def test_json_format_and_strict_exit(make_kb):
     assert json.loads("\n".join(out)) == {
         "problems": [{"path": "articles/x.md", "line": 1, "severity": "warning",
                       "message": "missing summary, add `summary:` with one sentence for lists and the starter handbook"}],
-        "errors": 0, "warnings": 1}
+        "errors": 0, "warnings": 1, "infos": 0, "untranslated": {}}
 
 
 def test_usage_error_exit_code(make_kb):

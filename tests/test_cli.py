@@ -100,13 +100,9 @@ def test_new_from_gap_without_report(make_kb):
 def fake_build(monkeypatch):
     """Replace build_site by a recorder (the site itself is tested in tests/test_site*.py)."""
     calls = []
-    try:
-        module = importlib.import_module("helpgen.site.build")
-    except ModuleNotFoundError:
-        module = types.ModuleType("helpgen.site.build")
-        monkeypatch.setitem(sys.modules, "helpgen.site.build", module)
+    module = importlib.import_module("helpgen.site.build")
 
-    def build_site(kb, output, *, include_insights=False, insights_dir=None):
+    def build_site(kb, output, *, include_insights=False, insights_dir=None, strict=False):
         calls.append((kb, output, include_insights))
         return types.SimpleNamespace(output=output, pages=3, warnings=[])
 

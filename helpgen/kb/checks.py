@@ -40,8 +40,11 @@ def today_default() -> date:
     return date.today()
 
 
-def check_kb(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
-    """Every semantic problem of the KB, sorted by (path, line)."""
+def check_kb(kb: KnowledgeBase, today: date | None = None, *, verbose: bool = False) -> list[Problem]:
+    """Every semantic problem of the KB, sorted by (path, line).
+
+    `verbose` adds one `info` per untranslated article (by default one `info` per language sums them up).
+    """
     today = today or today_default()
     links = LinkResolver(kb)
     problems: list[Problem] = []
@@ -53,6 +56,7 @@ def check_kb(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
     problems.extend(_orphan_assets(kb, links))
     problems.extend(_empty_stages(kb))
     problems.extend(_missing_logo(kb))
+    problems.extend(check_translations(kb, verbose=verbose))
     return sorted(problems)
 
 
@@ -141,6 +145,51 @@ def _read(kb: KnowledgeBase, rel: str) -> str:
         return (kb.root / rel).read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError):
         return ""
+
+
+# --- translations -----------------------------------------------------------------------------
+
+def untranslated(kb: KnowledgeBase) -> dict[str, tuple[Article, ...]]:
+    """For each non-default language: the published default-language articles it has no published translation of."""
+    sources = tuple(kb.by_id("").values())  # one per id (a duplicate id is an error of its own)
+    result = {}
+    for lang in kb.config.all_languages[1:]:
+        done = set(kb.by_id(lang))
+        result[lang] = tuple(a for a in sources if a.id not in done)
+    return result
+
+
+def check_translations(kb: KnowledgeBase, verbose: bool = False) -> Iterator[Problem]:
+    """Outdated translations and translations without a source (warnings); untranslated articles (info)."""
+    default = kb.config.language
+    sources: dict[str, Article] = {}
+    for a in kb.articles:
+        if not a.lang:
+            sources.setdefault(a.id, a)
+    for a in kb.articles:
+        if a.lang and (problem := _translation_problem(a, sources.get(a.id), default)):
+            yield problem
+    total = len(kb.by_id(""))
+    for lang, missing in untranslated(kb).items():
+        if missing:
+            yield Problem("articles", 0, "info", f"{len(missing)} of {total} articles are not translated to {lang} yet; {lang} readers get the {default} page with a note (`helpgen check --verbose` lists them)")
+        for a in missing if verbose else ():
+            yield Problem(a.source, 0, "info", f"not translated to {lang} yet; translate it as {translation_path(a.source, lang, default)}")
+
+
+def _translation_problem(a: Article, source: Article | None, default: str) -> Problem | None:
+    if source is None:
+        return _warning(a, "id", f"translation has no {default} source: no {default} article has the id `{a.id}`; add it, or set `id:` to the id of its source (this page is built in {a.lang} only)")
+    if source.updated and (a.updated is None or a.updated < source.updated):
+        mine = f"updated {a.updated.isoformat()}" if a.updated else "has no `updated` date"
+        return _warning(a, "updated", f"translation is older than its source ({a.lang} {mine}, {default} updated {source.updated.isoformat()}); update it and its `updated` date")
+    return None
+
+
+def translation_path(source: str, lang: str, default: str) -> str:
+    """`articles/x.md` (or `articles/x.en.md`) -> `articles/x.zh.md`."""
+    stem = source[: -len(".md")]
+    return f"{stem.removesuffix('.' + default)}.{lang}.md"
 
 
 # --- links, anchors and related articles ------------------------------------------------------

@@ -290,14 +290,19 @@ def _shown(value: Any) -> str:
 # --- glossary ----------------------------------------------------------------------------------
 
 def _load_glossaries(root: Path, config: Config, sink: _Sink) -> list[GlossaryTerm]:
-    terms = []
+    terms: list[GlossaryTerm] = []
+    seen: dict[tuple[str, str], str] = {}  # (lang, term casefolded) -> where it was defined first
     for path in sorted(root.glob("glossary*.yml")):
         name, lang = split_lang(path.name[: -len(".yml")], config)
         if name != "glossary":
             continue
         text = read_text(root, path.name, sink)
-        if text is not None:
-            terms.extend(parse_glossary(path.name, text, lang, sink))
+        for term in parse_glossary(path.name, text, lang, sink) if text is not None else ():
+            first = seen.setdefault((lang, term.term.casefold()), f"{path.name}:{term.line}")
+            if first != f"{path.name}:{term.line}":
+                sink.warning(path.name, term.line, f"glossary term `{term.term}` is already defined at {first}, this one is ignored; keep one definition per term and language")
+            else:
+                terms.append(term)
     return terms
 
 
