@@ -1,0 +1,135 @@
+"""Speed and memory of `helpgen coverage` on synthetic ticket logs (prints figures; not a test).
+
+    /work/venv/bin/python benchmarks/coverage_speed.py [--sizes 100000,1000000] [--kb sample|big|both]
+
+Each run is a fresh subprocess of the real command (canonical helpgen CSV, --assignments), measured for
+wall time and peak RSS, against sample_kb and a generated 1,000-article KB. The reference is a plain
+scikit-learn TF-IDF nearest-article baseline (TfidfVectorizer + sparse dot + argmax) on the same tickets,
+measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+GAP_TOPICS = ["apple pay on my phone", "google pay wallet", "crypto currency wallet", "joint account with partner",
+              "business account for my company", "cheque deposit", "child account for my kids",
+              "overdraft limit increase", "mortgage offer", "stock trading in the app", "travel insurance claim"]
+PREFIX = ["", "hi, ", "hello team, ", "quick question: ", "urgent: ", "good morning. "]
+FILLER = ["I have been a customer for years.", "This is really frustrating.", "Thanks in advance for your help.",
+          "I tried the app and the website.", "My friend had the same problem last month.", "Please reply soon."]
+
+
+def article_questions(kb: Path) -> list[tuple[str, str]]:
+    sys.path.insert(0, str(REPO))
+    from helpgen.kb.load import load_kb
+
+    base, _ = load_kb(kb)
+    return [(a.id, q) for a in base.in_language("") for q in (a.questions or (a.title,))]
+
+
+def write_log(path: Path, n: int, questions: list[tuple[str, str]], seed: int = 1) -> None:
+    """n tickets, ~30% about undocumented topics, mixed lengths, half the covered ones linked."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "created_at", "channel", "subject", "body", "status", "reply", "replied_at"])
+        for i in range(n):
+            day, hour = 1 + i * 180 // n, rng.randrange(24)
+            created = f"2026-{1 + day // 31 % 12:02d}-{1 + day % 28:02d}T{hour:02d}:00:00+00:00"
+            if rng.random() < 0.3:
+                body, reply = f"{rng.choice(PREFIX)}{rng.choice(['how do I', 'can I', 'is there', 'help with'])} " \
+                              f"{rng.choice(GAP_TOPICS)}?", "We are looking into it."
+            else:
+                aid, q = rng.choice(questions)
+                body = rng.choice(PREFIX) + q
+                reply = f"See https://help.pocket.example/{aid}/" if rng.random() < 0.5 else "Done for you."
+            body += " " + " ".join(rng.sample(FILLER, rng.choice((0, 0, 1, 2, 4))))
+            answered = rng.random() < 0.85
+            w.writerow([f"s{i}", created, rng.choice(("email", "chat", "web")), "", body,
+                        "solved" if answered else "open", reply if answered else "",
+                        created.replace("T", "T").replace(":00:00+", ":30:00+") if answered else ""])
+
+
+def make_big_kb(root: Path, n: int = 1000, seed: int = 2) -> Path:
+    """A generated KB of n articles with questions, built from a small vocabulary of banking terms."""
+    rng = random.Random(seed)
+    nouns = ["card", "transfer", "payment", "top-up", "account", "pin", "fee", "limit", "refund", "statement",
+             "currency", "cash", "atm", "app", "passcode", "identity", "merchant", "subscription", "savings", "loan"]
+    verbs = ["cancel", "change", "track", "order", "activate", "block", "increase", "check", "dispute", "close"]
+    (root / "articles" / "gen").mkdir(parents=True, exist_ok=True)
+    (root / "helpgen.yml").write_text("name: Big KB\nsite_url: https://help.pocket.example/\n")
+    for i in range(n):
+        v, a, b = rng.choice(verbs), rng.choice(nouns), rng.choice(nouns)
+        qs = "\n".join(f'  - "{p} {v} my {a} {b} {i}"' for p in ("how do I", "can I", "why can't I"))
+        (root / "articles" / "gen" / f"a{i:04d}.md").write_text(
+            f"---\ntitle: {v.capitalize()} your {a} {b} {i}\nsummary: How to {v} a {a} for {b}.\nlevel: beginner\n"
+            f"stage: using\nquestions:\n{qs}\n---\n\nTo {v} your {a}, open the app and choose {b}.\n", encoding="utf-8")
+    return root
+
+
+_WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+         "sys.stderr.write(r.stderr[-2000:]); "
+         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of the command in a fresh process (measured by a wrapper process)."""
+    t = time.perf_counter()
+    res = subprocess.run([PY, "-c", _WRAP, *cmd], capture_output=True, text=True, cwd=REPO)
+    wall = time.perf_counter() - t
+    code, rss = res.stdout.split()[-2:]
+    if int(code) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{res.stderr}")
+    return wall, int(rss) / 1024
+
+
+BASELINE = """
+import csv, sys, numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from helpgen.kb.load import load_kb
+kb, _ = load_kb(sys.argv[1]); arts = kb.in_language("")
+vec = TfidfVectorizer().fit([a.title + " " + " ".join(a.questions) + " " + a.body for a in arts])
+A = vec.transform([a.title + " " + " ".join(a.questions) + " " + a.body for a in arts]).T.tocsc()
+rows = [r["body"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))]
+best = [np.asarray((vec.transform(rows[i:i + 50000]) @ A).argmax(1)).ravel() for i in range(0, len(rows), 50000)]
+print(sum(len(b) for b in best))
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--kb", default="both", choices=("sample", "big", "both"))
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        kbs = {}
+        if args.kb in ("sample", "both"):
+            kbs["sample_kb"] = REPO / "sample_kb"
+        if args.kb in ("big", "both"):
+            kbs["1000-article KB"] = make_big_kb(tmp / "bigkb")
+        print(f"{'KB':18s} {'tickets':>9s} {'helpgen s':>10s} {'peak MB':>8s} {'baseline s':>11s} {'ratio':>6s}")
+        for name, kb in kbs.items():
+            questions = article_questions(kb)
+            for n in map(int, args.sizes.split(",")):
+                log = tmp / f"t{n}.csv"
+                write_log(log, n, questions)
+                wall, rss = timed([PY, "-c", "from helpgen.cli import main; main()", "coverage", str(kb),
+                                   "--tickets", str(log), "-o", str(tmp / "out"), "--assignments",
+                                   str(tmp / "a.csv")])
+                base, _ = timed([PY, "-c", BASELINE, str(kb), str(log)])
+                print(f"{name:18s} {n:9d} {wall:10.1f} {rss:8.0f} {base:11.1f} {wall / base:6.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""Turn per-ticket verdicts and gap topics into the coverage.json document (schema helpgen.coverage/1)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from helpgen.coverage.match import article_profile, tokens
+
+SCHEMA = "helpgen.coverage/1"
+TROUBLE = re.compile(r"\b(not working|doesn'?t work|isn'?t working|won'?t|can'?t|cannot|unable|declined|"
+                     r"decline|error|fail|failed|failing|problem|issue|stuck|missing|wrong|blocked|"
+                     r"rejected|broken|not showing|hasn'?t|didn'?t|swallowed|lost)\b", re.I)
+
+
+def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> dict:
+    """The whole report document; pure function of its inputs (sorted, rounded, no clock)."""
+    created = np.array(table.created, float)
+    periods, gran = _periods(created)
+    profiles = normalize(space.transform([tokens(article_profile(a), None) for a in articles])) if articles else None
+    n = len(rows.ids)
+    covered = int(rows.verdict.sum())
+    unanswered = int((~rows.answered).sum())
+    off = int((rows.gap == -1).sum())
+    return {
+        "schema": SCHEMA,
+        "kb": {"name": kb.config.name, "articles": len(articles)},
+        "period": _span(created),
+        "calibration": cal.as_dict(),
+        "totals": {
+            "tickets": n, "covered": covered, "gap": n - covered, "off_topic": off,
+            "unanswered": unanswered, "answered": n - unanswered,
+            "linked": int((np.array(table.linked) >= 0).sum()) if n else 0,
+            "coverage": round(covered / n, 4) if n else 0.0,
+            "duplicates": table.duplicates, "redacted": dict(sorted(redacted.items())),
+        },
+        "trend": _trend(periods, gran, rows),
+        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles) for i, t in enumerate(topics, 1)],
+        "off_topic": {"size": off, "examples": _first_texts(table, np.flatnonzero(rows.gap == -1), 5)},
+        "articles": _articles(articles, rows, table, X, profiles),
+        "unanswered": _unanswered(table, rows),
+        "response_times": response_times(table, kb.config.support),
+    }
+
+
+def _span(created: np.ndarray) -> dict:
+    ok = created[~np.isnan(created)]
+    if not len(ok):
+        return {"from": None, "to": None}
+    day = lambda s: datetime.fromtimestamp(s, timezone.utc).date().isoformat()  # noqa: E731
+    return {"from": day(ok.min()), "to": day(ok.max())}
+
+
+def _periods(created: np.ndarray) -> tuple[np.ndarray, str]:
+    """Period label per ticket ('' when undated): ISO week start for spans under 180 days, else month."""
+    ok = ~np.isnan(created)
+    out = np.full(len(created), "", dtype=object)
+    if not ok.any():
+        return out, "week"
+    days = (created[ok] // 86400).astype(np.int64)
+    if days.max() - days.min() > 180:
+        out[ok] = days.astype("datetime64[D]").astype("datetime64[M]").astype(str)
+        return out, "month"
+    monday = days - (days + 3) % 7
+    out[ok] = monday.astype("datetime64[D]").astype(str)
+    return out, "week"
+
+
+def _trend(periods: np.ndarray, gran: str, rows) -> dict:
+    keys = sorted({p for p in periods if p})
+    out = []
+    for key in keys:
+        m = periods == key
+        cov, tot = int(rows.verdict[m].sum()), int(m.sum())
+        out.append({"period": key, "tickets": tot, "covered": cov, "gap": tot - cov,
+                    "coverage": round(cov / tot, 4) if tot else 0.0})
+    return {"granularity": gran, "periods": out}
+
+
+def _first_texts(table, idx, k: int) -> list[str]:
+    seen, out = set(), []
+    for i in idx:
+        text = " ".join(table.texts[i].split())[:300]
+        if text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(text)
+        if len(out) == k:
+            break
+    return out
+
+
+def _representative(members: np.ndarray, centroid, X, limit: int = 2000) -> np.ndarray:
+    """Members ordered by closeness to the centroid (a fixed sample of big clusters)."""
+    sample = members[np.linspace(0, len(members) - 1, min(limit, len(members))).astype(int)]
+    sims = (X[sample] @ centroid.T).toarray().ravel()
+    return sample[np.argsort(-sims, kind="stable")]
+
+
+def suggest(label: str, examples: list[str]) -> tuple[str, str, str]:
+    """(level, stage, title) for a gap topic: trouble words in the examples mean troubleshooting."""
+    hits = sum(1 for e in examples if TROUBLE.search(e))
+    trouble = bool(TROUBLE.search(label)) or hits * 2 >= max(len(examples), 1)
+    text = label.strip() or "this topic"
+    if trouble:
+        return "troubleshooting", "adapting", f"If {text}: what to do"
+    return "beginner", "using", f"{text[0].upper()}{text[1:]}: how it works"
+
+
+def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
+    order = _representative(topic.members, topic.centroid, X)
+    examples = _first_texts(table, order, 5)
+    level, stage, title = suggest(topic.label, _first_texts(table, order, 20))
+    nearest, score = None, 0.0
+    if profiles is not None and profiles.shape[0]:
+        sims = (profiles @ topic.centroid.T).toarray().ravel()
+        nearest, score = articles[int(sims.argmax())].id, float(sims.max())
+    answered = [i for i in order if table.answered[i] and table.reply[i].strip()]
+    counts = Counter(periods[topic.members])
+    return {
+        "id": gid, "label": topic.label, "terms": topic.terms, "size": int(len(topic.members)),
+        "share": round(len(topic.members) / n, 4) if n else 0.0,
+        "trend": [{"period": p, "count": counts[p]} for p in sorted(counts) if p],
+        "examples": examples, "nearest_article": nearest, "nearest_score": round(score, 4),
+        "suggested_level": level, "suggested_stage": stage, "suggested_title": title,
+        "answered": int(sum(table.answered[i] for i in topic.members)),
+        "best_reply": " ".join(table.reply[answered[0]].split())[:1000] if answered else None,
+    }
+
+
+def _articles(articles, rows, table, X, profiles) -> list[dict]:
+    out = []
+    counts = np.bincount(rows.article[rows.article >= 0], minlength=len(articles)) if articles else []
+    linked = np.array(table.linked, int)
+    for i, art in enumerate(articles):
+        members = np.flatnonzero(rows.article == i) if counts[i] else np.zeros(0, int)
+        out.append({"id": art.id, "title": art.title, "covered_tickets": int(counts[i]),
+                    "linked_tickets": int((linked == i).sum()),
+                    "top_phrasings": _phrasings(art, members, linked, table, X, profiles[i])})
+    out.sort(key=lambda a: (-a["covered_tickets"], a["id"]))
+    return out
+
+
+def _question_part(text: str) -> str:
+    """The customer's own question (subject line dropped), up to its first '?' (else its first 25 words)."""
+    text = " ".join(text.split("\n", 1)[-1].split())
+    end = text.find("?")
+    if 0 <= end and len(text[:end].split()) < 30:
+        return text[:end + 1]
+    return " ".join(text.split()[:25])
+
+
+def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]:
+    """Customer phrasings worth adding as `questions`: verified (linked) first, least like the article,
+    no two alike (token overlap under one half)."""
+    if not len(members):
+        return []
+    sample = members[np.linspace(0, len(members) - 1, min(400, len(members))).astype(int)]
+    sims = (X[sample] @ profile.T).toarray().ravel()
+    keyed = sorted(range(len(sample)), key=lambda j: (linked[sample[j]] < 0, sims[j], sample[j]))
+    known = [set(tokens(q)) for q in art.questions]
+    out, chosen = [], []
+    for j in keyed:
+        text = _question_part(table.texts[sample[j]])
+        toks = set(tokens(text))
+        if not 3 <= len(text.split()) <= 25 or not toks:
+            continue
+        if any(len(toks & o) / len(toks | o) >= 0.5 for o in known + chosen):
+            continue
+        chosen.append(toks)
+        out.append(text)
+        if len(out) == k:
+            break
+    return out
+
+
+def _unanswered(table, rows) -> dict:
+    idx = np.flatnonzero(~rows.answered)
+    chans = Counter(table.channel[i] for i in idx)
+    order = sorted(idx, key=lambda i: -(table.created[i] if table.created[i] == table.created[i] else 0))
+    return {"count": int(len(idx)), "share": round(len(idx) / len(rows.ids), 4) if len(rows.ids) else 0.0,
+            "covered": int(rows.verdict[idx].sum()), "gap": int((~rows.verdict[idx]).sum()),
+            "by_channel": dict(sorted(chans.items())), "examples": _first_texts(table, order, 5)}
+
+
+def _stats(hours: np.ndarray) -> dict:
+    if not len(hours):
+        return {"tickets": 0, "median_hours": None, "p90_hours": None}
+    return {"tickets": int(len(hours)), "median_hours": round(float(np.median(hours)), 1),
+            "p90_hours": round(float(np.percentile(hours, 90)), 1)}
+
+
+def response_times(table, support) -> dict:
+    """First-response median and p90 per channel, against the promise in helpgen.yml."""
+    hours = np.array(table.first_hours, float)
+    chans = np.array(table.channel, dtype=object)
+    ok = ~np.isnan(hours)
+    promise = float(support.response_hours)
+    channels = {}
+    for ch in sorted(set(chans[ok])):
+        st = _stats(hours[ok & (chans == ch)])
+        st["kept"] = st["p90_hours"] is not None and st["p90_hours"] <= promise
+        channels[ch] = st
+    overall = _stats(hours[ok])
+    kept = all(s["kept"] for s in channels.values())
+    return {"promise_hours": promise, "promise_text": support.response_time, "channels": channels,
+            "all": overall, "kept": kept, "statement": _statement(promise, support.response_time, channels,
+                                                                  overall, kept)}
+
+
+def _statement(promise, text, channels, overall, kept) -> str:
+    if overall["p90_hours"] is None:
+        return "No first-response times in these tickets: the promise cannot be checked."
+    if kept:
+        return (f"The promise is kept: 90% of first replies came within {overall['p90_hours']} h "
+                f"(promise: {text}, {promise:g} h).")
+    broken = [c for c, s in channels.items() if not s["kept"]]
+    worst = max(channels[c]["p90_hours"] for c in broken)
+    return (f"The promise is NOT kept: you promise {text} ({promise:g} h), but on {', '.join(broken)} 90% of first "
+            f"replies took up to {worst} h. Either reply faster or promise {_round_up(worst)} h, which you do keep "
+            f"for 9 tickets in 10.")
+
+
+def _round_up(hours: float) -> int:
+    step = 1 if hours < 12 else (4 if hours < 48 else 24)
+    return int(-(-hours // step) * step)

@@ -1,0 +1,54 @@
+"""`helpgen coverage`: ticket logs -> coverage report (thin: parse options, run, write, summarise)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from helpgen.errors import CoverageBelowThreshold
+
+DEFAULT_OUT = Path(".helpgen") / "coverage"
+
+
+@click.command("coverage", epilog="Example: helpgen coverage mykb --tickets exports/tickets.csv --fail-under 0.8")
+@click.argument("kb", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--tickets", "tickets", multiple=True, type=click.Path(path_type=Path),
+              help="Ticket log file or folder (repeatable); default KB/tickets/.")
+@click.option("--format", "fmt", help="Log format, overriding the guess from extension and content.")
+@click.option("--map", "mapping", default="", help="Column mapping, e.g. subject=Title,body=Description.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only tickets created on or after this day.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only tickets created on or before this day.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Report folder (default KB/.helpgen/coverage/).")
+@click.option("--assignments", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write one row per ticket (.csv or .jsonl).")
+@click.option("--fail-under", type=click.FloatRange(0, 1), help="Exit 1 when coverage is below this (0-1).")
+@click.option("--publish", is_flag=True, help="Also copy the report to KB/.helpgen/coverage/ for "
+              "`helpgen build --include-insights` when -o points elsewhere.")
+@click.option("--strict", is_flag=True, help="Fail on bad ticket rows instead of skipping them.")
+def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict):
+    """Report which customer questions the help centre does not answer yet."""
+    from helpgen import clitools
+    from helpgen.coverage.run import RunOptions, run_coverage
+    from helpgen.report.render import headline, write_report
+    from helpgen.tickets import parse_mapping
+
+    base = clitools.open_kb(kb)
+    opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
+                      since.date() if since else None, until.date() if until else None, strict)
+    seen = [0]
+
+    def step(done: int, total: int) -> None:  # bytes read so far -> progress bar advance
+        advance(done - seen[0])
+        seen[0] = done
+
+    with clitools.progress("Reading tickets (bytes)", total=None) as advance:
+        result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=step)
+    out = write_report(result, output or kb / DEFAULT_OUT, assignments)
+    if publish and output is not None:
+        write_report(result, kb / DEFAULT_OUT)
+    click.echo(f"{headline(result.data)} Report: {out}")
+    cov = result.data["totals"]["coverage"]
+    if fail_under is not None and cov < fail_under:
+        raise CoverageBelowThreshold(f"coverage {cov:.1%} is under --fail-under {fail_under:.1%}; write the top "
+                                     f"gaps in {out / 'coverage.md'}", str(kb))

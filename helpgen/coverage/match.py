@@ -1,0 +1,297 @@
+"""Lexical matching of tickets to articles: features, the article router, the gap scorer and calibration.
+
+Everything here is pure computation on token lists (from `helpgen.search.analyzer.tokenize`), so the
+same analyser drives the site search and coverage. See docs/coverage.md for the design.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+from sklearn.preprocessing import normalize
+
+from helpgen.kb.model import Article
+from helpgen.search.analyzer import tokenize
+
+_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_`>|]+")
+_NUMBER = re.compile(r"^\d+$")
+
+
+@lru_cache(maxsize=200_000)
+def _tokens_cached(text: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenize(text) if len(t) > 1 and not _NUMBER.match(t))
+
+
+def tokens(text: str, limit: int | None = 2000) -> tuple[str, ...]:
+    """Analyser tokens of `text` (stemmed, stop words out), without numbers and 1-letter tokens.
+
+    Tickets are cut at `limit` characters (the question is at the top); articles pass limit=None.
+    """
+    return _tokens_cached(text[:limit] if limit else text)
+
+
+def features(toks: Sequence[str]) -> list[str]:
+    """Unigrams plus bigrams of analyser tokens: the features of every vectoriser here."""
+    return list(toks) + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+def _identity(x):  # picklable analyzer for pre-tokenised input
+    return x
+
+
+def article_text(article: Article) -> str:
+    """Plain text of an article body, Markdown link targets and markup removed."""
+    return _MD_NOISE.sub(" ", article.body)
+
+
+def article_examples(article: Article) -> list[tuple[str, float]]:
+    """Training texts for one article with their weights: questions, title and summary above the body."""
+    out = [(article.title, 3.0)]
+    if article.summary:
+        out.append((article.summary, 2.0))
+    out += [(q, 2.0) for q in article.questions]
+    out.append((f"{article.title}. {article.summary}. {' '.join(article.questions)}", 2.0))
+    paragraphs = [p for p in article_text(article).split("\n\n") if len(p.split()) > 3]
+    out += [(p, 0.5) for p in paragraphs]
+    return out
+
+
+def article_profile(article: Article, drop_question: str | None = None) -> str:
+    """One text per article, with title, summary and questions repeated so they weigh more."""
+    questions = [q for q in article.questions if q != drop_question]
+    head = " ".join([article.title] * 3 + [article.summary] * 2 + questions * 2 + list(article.tags))
+    return f"{head}\n{article_text(article)}"
+
+
+class TextSpace:
+    """TF-IDF over analyser unigrams and bigrams, fitted once, applied in chunks."""
+
+    def __init__(self, min_df: int = 1, max_features: int | None = 60_000) -> None:
+        self.vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True,
+                                   max_features=max_features, dtype=np.float32)
+
+    def fit(self, token_lists: Sequence[Sequence[str]]) -> "TextSpace":
+        self.vec.fit([features(t) for t in token_lists])
+        self.vocab = frozenset(w for w in self.vec.vocabulary_ if " " not in w)
+        return self
+
+    def transform(self, token_lists: Sequence[Sequence[str]], chunk: int = 50_000) -> sparse.csr_matrix:
+        parts = [self.vec.transform([features(t) for t in token_lists[i:i + chunk]])
+                 for i in range(0, len(token_lists), chunk)]
+        if not parts:
+            return sparse.csr_matrix((0, len(self.vec.vocabulary_)), dtype=np.float32)
+        return sparse.vstack(parts).tocsr()
+
+    def idf(self) -> dict[str, float]:
+        """IDF of each unigram, for weighting the off-topic rule."""
+        if not hasattr(self, "_idf"):
+            self._idf = {w: float(self.vec.idf_[j]) for w, j in self.vec.vocabulary_.items() if " " not in w}
+            self.max_idf = float(self.vec.idf_.max()) if len(self.vec.idf_) else 1.0
+        return self._idf
+
+    def feature_names(self) -> np.ndarray:
+        return self.vec.get_feature_names_out()
+
+
+@dataclass
+class Calibration:
+    """Thresholds learned from the KB itself (leave-one-out over each article's `questions`)."""
+
+    min_similarity: float = 0.1  # covered needs at least this cosine to its article (text-only mode)
+    floor_similarity: float = 0.05  # never covered below this, whatever the history says
+    min_vocab_share: float = 0.5  # below this share of known words a question is off-topic
+    true_median: float = 0.0
+    other_median: float = 0.0
+    questions: int = 0
+    gap_ratio: float = 0.5  # with history: gap when P(linked) / c falls below this
+    link_rate: float = 0.0  # c: share of covered handled tickets the team links
+    mode: str = "text"  # "text" or "history"
+    min_neighbour: float = 0.0  # history: a ticket unlike every handled ticket is off-topic
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        keys = ("mode", "min_similarity", "floor_similarity", "min_vocab_share", "true_median",
+                "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "notes")
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in ((k, getattr(self, k)) for k in keys)}
+
+
+def _youden(pos: np.ndarray, neg: np.ndarray) -> float:
+    """The threshold that best separates `pos` (should pass) from `neg` (should fail)."""
+    cands = np.unique(np.concatenate([pos, neg]))
+    best, best_t = -1.0, float(np.median(pos)) if len(pos) else 0.1
+    for t in cands:
+        j = float((pos >= t).mean() - (neg >= t).mean())
+        if j > best:
+            best, best_t = j, float(t)
+    return best_t
+
+
+def match_examples(article: Article) -> list[str]:
+    """The texts a ticket is compared with: title, summary, each question and each body paragraph."""
+    return [t for t, _ in article_examples(article) if t and not t.startswith(f"{article.title}. ")]
+
+
+def example_matrix(articles: Sequence[Article], space: "TextSpace") -> tuple[sparse.csr_matrix, np.ndarray]:
+    """L2-normalised rows of every match example, and the article index of each row."""
+    texts, owner = [], []
+    for i, a in enumerate(articles):
+        ex = match_examples(a)
+        texts += ex
+        owner += [i] * len(ex)
+    return normalize(space.transform([tokens(t, None) for t in texts])), np.array(owner, int)
+
+
+def best_example(X: sparse.csr_matrix, E: sparse.csr_matrix, owner: np.ndarray,
+                 chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """For each row: the best cosine to any article example, and that example's article."""
+    best, arg = [], []
+    chunk = max(200, min(chunk, 10_000_000 // max(E.shape[0], 1)))  # dense blocks of at most ~40 MB
+    for i in range(0, X.shape[0], chunk):
+        s = (X[i:i + chunk] @ E.T).toarray()
+        j = s.argmax(1) if s.shape[1] else np.zeros(s.shape[0], int)
+        best.append(s[np.arange(len(j)), j] if s.shape[1] else np.zeros(len(j)))
+        arg.append(owner[j] if s.shape[1] else j)
+    if not best:
+        return np.zeros(0, np.float32), np.zeros(0, int)
+    return np.concatenate(best).astype(np.float32), np.concatenate(arg)
+
+
+def calibrate_text(articles: Sequence[Article], space: TextSpace) -> Calibration:
+    """Leave-one-out over questions: how a real question of A scores against the KB without it (it is
+    answered: should be covered) and against the KB without A (a gap: should not); the threshold is the
+    one that best separates the two."""
+    cal = Calibration()
+    E, owner = example_matrix(articles, space)
+    texts = [t for a in articles for t in match_examples(a)]
+    idf = space.idf()
+    vocab_all = [set(tokens(article_profile(a), None)) for a in articles]
+    in_articles = Counter(w for v in vocab_all for w in v)
+    true, other, shares = [], [], []
+    qs = [(i, q) for i, a in enumerate(articles) for q in a.questions][:5000]
+    where = {}
+    for row, t in enumerate(texts):
+        where.setdefault(t, []).append(row)
+    for start in range(0, len(qs), 500):
+        part = qs[start:start + 500]
+        S = (E @ normalize(space.transform([tokens(q) for _, q in part])).T).toarray()
+        for col, (i, q) in enumerate(part):
+            sims = S[:, col]
+            own = owner == i
+            other.append(float(sims[~own].max()) if (~own).any() else 0.0)
+            sims[where.get(q, [])] = -1.0  # the KB without this question: it should be covered
+            true.append(max(float(sims.max()), 0.0) if len(sims) else 0.0)
+    for i, art in enumerate(articles):
+        rest_vocab = _RestVocab(in_articles, vocab_all[i])
+        for q in art.questions:
+            qt = tokens(q)
+            if qt:
+                shares.append(vocab_share(qt, rest_vocab, idf, space.max_idf))
+    cal.questions = len(true)
+    if len(true) >= 5:
+        pos, neg = np.array(true), np.array(other)
+        cal.min_similarity = _youden(pos, neg)
+        cal.true_median, cal.other_median = float(np.median(pos)), float(np.median(neg))
+        cal.floor_similarity = float(np.percentile(pos, 5)) / 2
+        cal.notes.append(f"{len(true)} article questions scored leave-one-out: median {cal.true_median:.3f} against "
+                         f"the KB without the question, {cal.other_median:.3f} against the KB without its "
+                         f"article; covered from {cal.min_similarity:.3f} (the best separating threshold)")
+    else:
+        cal.notes.append("fewer than 5 article questions: default similarity thresholds used, add `questions`")
+    if shares:
+        cal.min_vocab_share = min(0.5, max(0.3, float(np.percentile(shares, 5))))
+        cal.notes.append(f"off-topic below {cal.min_vocab_share:.2f} known words (IDF-weighted): 5th percentile of "
+                         "article questions against the other articles' vocabulary, kept within 0.3-0.5")
+    return cal
+
+
+class _RestVocab:
+    """The vocabulary of every article but one, without building it: `w in v` works."""
+
+    def __init__(self, counts: Counter, own: set) -> None:
+        self.counts, self.own = counts, own
+
+    def __contains__(self, word: str) -> bool:
+        return self.counts.get(word, 0) - (word in self.own) > 0
+
+
+class Router:
+    """A linear classifier over classes (article ids): one-vs-rest linear SVM, confidence = softmax of margins."""
+
+    def __init__(self, C: float = 0.5) -> None:
+        self.model = LinearSVC(C=C, random_state=0)
+        self.classes: list[str] = []
+
+    def fit(self, X: sparse.csr_matrix, labels: Sequence[str], weights: Sequence[float]) -> "Router":
+        uniq = sorted(set(labels))
+        if len(uniq) == 1:  # scikit-learn needs two classes: add an empty one
+            X = sparse.vstack([X, sparse.csr_matrix((1, X.shape[1]), dtype=X.dtype)])
+            labels, weights, uniq = list(labels) + ["\x00none"], list(weights) + [1e-6], uniq + ["\x00none"]
+        self.model.fit(X, labels, sample_weight=np.asarray(weights, dtype=float))
+        self.classes = list(self.model.classes_)
+        return self
+
+    def predict(self, X: sparse.csr_matrix, chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
+        """(class index, probability) of the best class for each row."""
+        idx, prob = [], []
+        chunk = max(200, min(chunk, 4_000_000 // max(len(self.classes), 1)))  # dense blocks of ~32 MB
+        for i in range(0, X.shape[0], chunk):
+            d = self.model.decision_function(X[i:i + chunk])
+            if d.ndim == 1:
+                d = np.stack([-d, d], 1)
+            e = np.exp(4.0 * (d - d.max(1, keepdims=True)))
+            idx.append(d.argmax(1))
+            prob.append(1.0 / e.sum(1))
+        if not idx:
+            return np.zeros(0, int), np.zeros(0, np.float32)
+        return np.concatenate(idx), np.concatenate(prob).astype(np.float32)
+
+
+def link_scores(X: sparse.csr_matrix, linked: np.ndarray, train: np.ndarray, seed: int = 0,
+                folds: int = 4, cap: int = 20_000) -> tuple[np.ndarray, float]:
+    """PU learning (Elkan & Noto): P(team links an article | text), cross-fitted, and c = mean over linked.
+
+    `train` marks the handled (answered) tickets that teach; tickets in a fold are scored by the models
+    that did not see them, the others by the average of all models.
+    """
+    rng = np.random.default_rng(seed)
+    pool = np.flatnonzero(train)
+    if len(pool) > cap:
+        pool = np.sort(rng.choice(pool, cap, replace=False))
+    fold = rng.integers(0, folds, len(pool))
+    scores = np.zeros(X.shape[0], np.float32)
+    in_pool = np.zeros(X.shape[0], bool)
+    in_pool[pool] = True
+    for f in range(folds):
+        model = LogisticRegression(C=4.0, max_iter=300)
+        model.fit(X[pool[fold != f]], linked[pool[fold != f]])
+        scores[pool[fold == f]] = model.predict_proba(X[pool[fold == f]])[:, 1]
+        rest = np.flatnonzero(~in_pool)
+        for i in range(0, len(rest), 100_000):
+            part = rest[i:i + 100_000]
+            scores[part] += model.predict_proba(X[part])[:, 1] / folds
+    pos = pool[linked[pool]]
+    c = float(scores[pos].mean()) if len(pos) else 1.0
+    return scores, max(c, 1e-3)
+
+
+def vocab_share(toks: Sequence[str], vocab, idf: dict[str, float] | None = None,
+                unknown_idf: float = 10.0) -> float:
+    """IDF-weighted share of a question's tokens known to the product's vocabulary (1.0 when empty).
+
+    Rare words weigh more than common ones, so "tell me the weather in Paris" is judged on
+    "weather" and "Paris", not on "tell".
+    """
+    if not toks:
+        return 1.0
+    idf = idf or {}
+    weights = [idf.get(t, unknown_idf) for t in toks]
+    known = sum(w for t, w in zip(toks, weights) if t in vocab)
+    return known / sum(weights)

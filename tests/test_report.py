@@ -1,0 +1,173 @@
+"""Report rendering and the `helpgen coverage` command: files, escaping, assignments, exit codes, atomicity."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from test_coverage_fixtures import history, make_kb, ticket
+from helpgen.coverage.analyse import analyse
+from helpgen.report import render
+from helpgen.report.render import write_report
+
+ARTICLE = """---
+title: {title}
+summary: {summary}
+level: beginner
+stage: using
+questions:
+{questions}
+---
+
+{body}
+"""
+
+
+@pytest.fixture(scope="module")
+def result():
+    evil = ticket("evil", "my card <script>alert(1)</script> has not arrived & I'm cross", 500, reply=None)
+    return analyse(make_kb(response_hours=2.0), history() + [evil], redacted={"email": 3})
+
+
+def test_report_files_and_schema(result, tmp_path):
+    out = write_report(result, tmp_path / "rep", tmp_path / "a.csv")
+    assert sorted(p.name for p in out.iterdir()) == [".helpgen-coverage", "coverage.html", "coverage.json",
+                                                     "coverage.md", "search-eval.csv"]
+    data = json.loads((out / "coverage.json").read_text())
+    assert data["schema"] == "helpgen.coverage/1"
+    assert set(data["totals"]) >= {"tickets", "covered", "gap", "unanswered", "coverage", "redacted"}
+    assert data["totals"]["redacted"] == {"email": 3}
+    gap = data["gaps"][0]
+    assert set(gap) >= {"id", "label", "size", "share", "trend", "examples", "nearest_article", "nearest_score",
+                        "suggested_level", "suggested_stage", "suggested_title", "best_reply"}
+    assert {"id", "covered_tickets", "top_phrasings"} <= set(data["articles"][0])
+    assert data["response_times"]["promise_hours"] == 2.0 and not data["response_times"]["kept"]
+    md = (out / "coverage.md").read_text()
+    assert "NOT kept" in md and "## Gaps" in md and "## Articles customers cannot find" in md
+    rows = list(csv.reader((out / "search-eval.csv").open()))
+    assert rows[0] == ["question", "expected_article"] and len(rows) > 1
+
+
+def test_html_escapes_ticket_text_and_is_self_contained(result, tmp_path):
+    html = (write_report(result, tmp_path / "rep") / "coverage.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<svg" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+
+
+def test_assignments_csv_and_jsonl(result, tmp_path):
+    write_report(result, tmp_path / "r1", tmp_path / "a.csv")
+    rows = list(csv.DictReader((tmp_path / "a.csv").open()))
+    assert list(rows[0]) == ["ticket_id", "verdict", "article", "score", "gap_id", "answered_by_team"]
+    assert len(rows) == len(result.rows.ids)
+    for r in rows:
+        assert r["verdict"] in ("covered", "gap") and r["answered_by_team"] in ("true", "false")
+        assert bool(r["article"]) == (r["verdict"] == "covered")
+        assert (r["gap_id"] != "") == (r["verdict"] == "gap")
+    write_report(result, tmp_path / "r2", tmp_path / "a.jsonl")
+    first = json.loads((tmp_path / "a.jsonl").read_text().splitlines()[0])
+    assert list(first) == ["ticket_id", "verdict", "article", "score", "gap_id", "answered_by_team"]
+    assert isinstance(first["answered_by_team"], bool)
+
+
+def test_failure_leaves_no_partial_report(result, tmp_path, monkeypatch):
+    out = write_report(result, tmp_path / "rep")
+    before = (out / "coverage.json").read_text()
+
+    def boom(data):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(render, "render_html", boom)
+    with pytest.raises(RuntimeError):
+        write_report(result, out)
+    assert (out / "coverage.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]  # no temp folder left
+    with pytest.raises(RuntimeError):
+        write_report(result, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_refuses_foreign_folder(result, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.txt").write_text("precious")
+    from helpgen.errors import UnsafeOutputError
+    with pytest.raises(UnsafeOutputError):
+        write_report(result, tmp_path / "mine")
+    assert (tmp_path / "mine" / "thesis.txt").read_text() == "precious"
+
+
+def _kb_on_disk(make_kb_files) -> Path:
+    from test_coverage_fixtures import ARTICLES
+    files = {"helpgen.yml": "name: Test Help\nsite_url: https://help.example.test/\n"}
+    for aid, (title, summary, questions, body) in ARTICLES.items():
+        qs = "\n".join(f"  - {json.dumps(q)}" for q in questions)
+        files[f"articles/{aid}.md"] = ARTICLE.format(title=title, summary=summary, questions=qs, body=body)
+    return make_kb_files(files)
+
+
+def _log(path: Path, tickets) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "created_at", "channel", "subject", "body", "status", "reply", "replied_at"])
+        for t in tickets:
+            reply = t.replies[0].text if t.replies else ""
+            if t.linked_articles:
+                reply += f" See https://help.example.test/{t.linked_articles[0]}/ for details."
+            w.writerow([t.id, t.created.isoformat(), t.channel, "", t.question, t.status, reply,
+                        t.replies[0].at.isoformat() if t.replies else ""])
+    return path
+
+
+def test_cli_fail_under_and_output(make_kb, tmp_path):
+    from helpgen.coverage.cli import coverage_command
+    kb = _kb_on_disk(make_kb)
+    log = _log(tmp_path / "t.csv", history())
+    runner = CliRunner()
+    res = runner.invoke(coverage_command, [str(kb), "--tickets", str(log), "--assignments", str(tmp_path / "a.csv")])
+    assert res.exit_code == 0, res.output
+    assert (kb / ".helpgen" / "coverage" / "coverage.json").is_file()
+    cov = json.loads((kb / ".helpgen" / "coverage" / "coverage.json").read_text())["totals"]["coverage"]
+    assert cov > 0.4 and cov < 1.0
+    linked = [r for r in csv.DictReader((tmp_path / "a.csv").open()) if r["ticket_id"] == "cards/track-your-card-1"]
+    assert linked[0]["article"] == "cards/track-your-card" and linked[0]["score"] == "1.0000"
+    res = runner.invoke(coverage_command, [str(kb), "--tickets", str(log), "--fail-under", "0.99"])
+    assert res.exit_code == 1
+    assert "is under --fail-under 99.0%" in res.output and "Traceback" not in res.output
+    res = runner.invoke(coverage_command, [str(kb), "--tickets", str(log), "--fail-under", str(cov)])
+    assert res.exit_code == 0
+
+
+def test_cli_empty_log_is_an_error_and_writes_nothing(make_kb, tmp_path):
+    from helpgen.coverage.cli import coverage_command
+    kb = _kb_on_disk(make_kb)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    res = CliRunner().invoke(coverage_command, [str(kb), "--tickets", str(empty), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 1 and "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_same_input_gives_byte_identical_report(tmp_path):
+    tickets = history()
+    one = write_report(analyse(make_kb(), tickets), tmp_path / "one", tmp_path / "one.csv")
+    two = write_report(analyse(make_kb(), tickets), tmp_path / "two", tmp_path / "two.csv")
+    for name in ("coverage.json", "coverage.md", "coverage.html", "search-eval.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_cli_strict_turns_bad_rows_into_a_failure(make_kb, tmp_path):
+    from helpgen.coverage.cli import coverage_command
+    kb = _kb_on_disk(make_kb)
+    log = _log(tmp_path / "t.csv", history())
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write("bad-1,2026-03-09T10:00:00+00:00,email,,,open,,\n")  # no question text
+    res = CliRunner().invoke(coverage_command, [str(kb), "--tickets", str(log), "-o", str(tmp_path / "a")])
+    assert res.exit_code == 0 and "warning" in res.output
+    res = CliRunner().invoke(coverage_command, [str(kb), "--tickets", str(log), "-o", str(tmp_path / "b"),
+                                                "--strict"])
+    assert res.exit_code == 1 and "--strict" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "b").exists()
