@@ -4,7 +4,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import sys
 import types
 from pathlib import Path
 
