@@ -24,6 +24,7 @@ what when where which who whom why will with would you your yours hi hello thank
 """.split())
 STOP_WORDS_ZH = frozenset("""
 请问 请 怎么 怎样 如何 为什么 为何 什么 我 我的 你 你们 您 的 了 吗 呢 吧 啊 是 在 有 和 与 就 都 也 还 要 想 能 可以 会 一下 这个 那个 哪里 哪 么
+你好 您好 谢谢 谢谢您 多谢 感谢 怎么办 在吗 麻烦 辛苦 拜托 劳驾 哈喽 嗨 尽快
 """.split())
 
 
@@ -32,14 +33,19 @@ def _stem(word: str) -> str:
     return porter_stemmer.stem(word) if word.isascii() else word
 
 
-def _segment(run: str) -> list[str]:
+@lru_cache(maxsize=1)
+def quiet_jieba():
+    """jieba, imported lazily (only Chinese text pays for it) and without its start-up chatter."""
     import logging
 
-    import jieba  # imported lazily: only Chinese text pays for it
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    return jieba
 
-    return [w for w in jieba.lcut_for_search(run) if w.strip()]
+
+def _segment(run: str) -> list[str]:
+    return [w for w in quiet_jieba().lcut_for_search(run) if w.strip()]
 
 
 def split_words(text: str) -> list[str]:
