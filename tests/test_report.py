@@ -171,3 +171,15 @@ def test_cli_strict_turns_bad_rows_into_a_failure(make_kb, tmp_path):
                                                 "--strict"])
     assert res.exit_code == 1 and "--strict" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "b").exists()
+
+
+def test_report_language_follows_data_lang(result):
+    data = json.loads(json.dumps(result.data))
+    en_md = render.render_markdown(data)
+    assert "## Gaps: questions the help centre does not answer" in en_md and "缺口" not in en_md
+    data["lang"] = "zh"
+    md, html = render.render_markdown(data), render.render_html(data)
+    assert "## 缺口：帮助中心尚未解答的问题" in md and "## Gaps" not in md and "## How tickets were matched" not in md
+    assert f"{data['totals']['tickets']} 条工单中" in md and "|---|" in md
+    assert '<html lang="zh">' in html and "缺口工单趋势" in html and "Gap tickets over time" not in html
+    assert "<script>" not in html

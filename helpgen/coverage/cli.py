@@ -26,7 +26,11 @@ DEFAULT_OUT = Path(".helpgen") / "coverage"
 @click.option("--publish", is_flag=True, help="Also copy the report to KB/.helpgen/coverage/ for "
               "`helpgen build --include-insights` when -o points elsewhere.")
 @click.option("--strict", is_flag=True, help="Fail on bad ticket rows instead of skipping them.")
-def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict):
+@click.option("--lang", default="auto", show_default=True,
+              help="Language of the tickets (e.g. en, zh): they are matched against that language's articles "
+              "and the report is written in it. auto = detect from the tickets' text.")
+def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict,
+                     lang):
     """Report which customer questions the help centre does not answer yet."""
     from helpgen import clitools
     from helpgen.coverage.run import RunOptions, run_coverage
@@ -35,7 +39,7 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
 
     base = clitools.open_kb(kb)
     opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
-                      since.date() if since else None, until.date() if until else None, strict)
+                      since.date() if since else None, until.date() if until else None, strict, lang)
     seen = [0]
 
     def step(done: int, total: int) -> None:  # bytes read so far -> progress bar advance

@@ -1,14 +1,22 @@
 """One call for the CLI: read the ticket logs (redacted, streamed) and analyse them against the KB."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from helpgen.coverage.analyse import CoverageResult, analyse
 from helpgen.errors import Problem, TicketError
 from helpgen.kb.model import KnowledgeBase
+from helpgen.tickets.model import Ticket
+
+DETECT_TICKETS = 200  # tickets looked at to guess the log's language
+CJK_SHARE = 0.3  # Chinese when at least this share of the letters in them are CJK characters
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass
@@ -19,20 +27,68 @@ class RunOptions:
     since: date | None = None
     until: date | None = None
     strict: bool = False
+    lang: str | None = None  # None or "auto" = detect from the tickets
 
 
 def link_map(kb: KnowledgeBase) -> dict[str, str]:
-    """Article URL (relative to the site root) -> article id, as the site publishes them."""
+    """Article URL (relative to the site root) -> article id, as the site publishes them: every language,
+    and the fallback pages of untranslated articles (`zh/<id>/` for an English-only article)."""
     try:
         from helpgen.site.catalogue import article_url
     except ImportError:  # pragma: no cover - site package written in parallel
         return {a.url: a.id for a in kb.published}
-    return {article_url(kb, a): a.id for a in kb.published}
+    out = {article_url(kb, a): a.id for a in kb.published}
+    for lang in kb.config.all_languages[1:]:  # untranslated ids have fallback pages under LANG/ too
+        for aid, url in article_urls(kb, lang, [a.id for a in kb.in_language("")]).items():
+            out.setdefault(url, aid)
+    return out
+
+
+def cjk_share(texts: Iterable[str]) -> float:
+    """Share of CJK characters among the CJK characters and Latin letters of `texts`."""
+    cjk = latin = 0
+    for text in texts:
+        cjk += len(_CJK.findall(text))
+        latin += len(_LATIN.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def detect_language(kb: KnowledgeBase, texts: Sequence[str]) -> str:
+    """The KB language the tickets are written in: a `zh*` one when CJK dominates, else a non-Chinese one."""
+    langs = kb.config.all_languages
+    if cjk_share(texts) >= CJK_SHARE:
+        return next((lang for lang in langs if lang.lower().startswith("zh")), "zh")
+    return next((lang for lang in langs if not lang.lower().startswith("zh")), "en")
+
+
+def language_view(kb: KnowledgeBase, lang: str) -> KnowledgeBase:
+    """The KB as coverage sees it for tickets in `lang`: that language's articles as the default ones,
+    with default-language articles standing in for ids not translated into `lang`."""
+    if lang in ("", kb.config.language):
+        return kb
+    own = {a.id: replace(a, lang="") for a in kb.in_language(lang)}
+    for a in kb.in_language(""):
+        own.setdefault(a.id, a)
+    return replace(kb, articles=tuple(own[i] for i in sorted(own)))
+
+
+def article_urls(kb: KnowledgeBase, lang: str, ids: Iterable[str]) -> dict[str, str]:
+    """Article id -> URL on the `lang` site (`zh/cards/x/`; untranslated ids have fallback pages there)."""
+    from helpgen.site.catalogue import lang_prefix, page_url
+
+    prefix = lang_prefix(kb, lang if lang in kb.config.all_languages else "")  # no such site: default one
+    return {i: prefix + page_url(f"{i}.md") for i in ids}
+
+
+def _peek(tickets: Iterator[Ticket], n: int) -> tuple[list[Ticket], Iterator[Ticket]]:
+    head = list(itertools.islice(tickets, n))
+    return head, itertools.chain(head, tickets)
 
 
 def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem], None],
                  on_progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Read every log (default KB/tickets/), redact, analyse; bad rows go to `report` (fatal with strict)."""
+    from helpgen.report.localize import localize
     from helpgen.tickets import Redactor, read_tickets
 
     paths = list(opts.tickets) or [kb.root / "tickets"]
@@ -49,10 +105,17 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     tickets = read_tickets(paths, fmt=opts.fmt, columns=columns, link_map=link_map(kb),
                            site_url=kb.config.site_url, team_domains=kb.config.tickets.team_domains,
                            redactor=redactor, report=on_problem, on_progress=on_progress)
-    result = analyse(kb, tickets, since=opts.since, until=opts.until, redacted=redactor.counts)
+    lang = opts.lang
+    if lang in (None, "", "auto"):
+        head, tickets = _peek(iter(tickets), DETECT_TICKETS)
+        lang = detect_language(kb, [t.text for t in head])
+    result = analyse(language_view(kb, lang), tickets, since=opts.since, until=opts.until,
+                     redacted=redactor.counts)
     if opts.strict and warnings:
         raise TicketError(f"{len(warnings)} ticket problem(s) and --strict is on: fix them or drop --strict",
                           warnings[0].path, warnings[0].line)
     if not result.rows.ids:
         raise TicketError("no tickets to analyse (empty logs, or all outside --since/--until)", str(paths[0]))
+    urls = article_urls(kb, lang, result.rows.article_ids)
+    localize(result.data, lang, urls)
     return result

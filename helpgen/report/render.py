@@ -16,6 +16,12 @@ from pathlib import Path
 
 from helpgen.errors import UnsafeOutputError
 from helpgen.report.charts import bar_chart, sparkline
+from helpgen.report.i18n import Messages, messages
+from helpgen.report.localize import channel_zh
+
+LEVELS_ZH = {"beginner": "入门", "advanced": "进阶", "troubleshooting": "故障排查"}  # as on the site
+STAGES_ZH = {"onboarding": "入门上手", "using": "日常使用", "deepening": "深入使用", "adapting": "解决问题",
+             "loyalty": "持续关注"}
 
 MARKER = ".helpgen-coverage"
 MAX_GAPS = 25
@@ -110,54 +116,102 @@ def render_search_eval(data: dict) -> str:
     return buf.getvalue()
 
 
+def _msgs(data: dict) -> Messages:
+    return messages(data.get("lang", "en"))
+
+
 def headline(data: dict) -> str:
-    t = data["totals"]
-    return (f"{t['coverage']:.0%} of {t['tickets']} tickets are answered by an article ({t['covered']} covered, "
-            f"{t['gap']} gaps); {t['unanswered']} got no reply from the team.")
+    t, m = data["totals"], _msgs(data)
+    return m("headline", pct=m.pct(t["coverage"]), tickets=m.tickets(t["tickets"]), covered=m.num(t["covered"]),
+             gap=m.num(t["gap"]), unanswered=m.num(t["unanswered"]))
 
 
 def _md_escape(text: str) -> str:
     return escape(" ".join(str(text).split()), quote=False).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+def _channel(m: Messages, name: str) -> str:
+    return channel_zh(name) if m.zh else name
+
+
+def _level(m: Messages, level: str, stage: str) -> str:
+    return f"{LEVELS_ZH.get(level, level)} / {STAGES_ZH.get(stage, stage)}" if m.zh else f"{level}/{stage}"
+
+
+def _paren(m: Messages, text: str) -> str:
+    return f"（{text}）" if m.zh else f" ({text})"
+
+
+def _redacted(m: Messages, red: dict) -> str:
+    sep = "，" if m.zh else ", "
+    return m("redacted", items=sep.join(m("redacted_item", n=m.num(n), kind=m.kind(k)) for k, n in red.items()))
+
+
+def _period(m: Messages, data: dict) -> str:
+    span = data.get("period") or {}
+    if not span.get("from"):
+        return ""
+    a, b = m.date(span["from"]), m.date(span["to"])
+    return f"{a} – {b}" if not m.zh else f"{a}至{b}"
+
+
+def _matched_notes(m: Messages, cal: dict) -> list[str]:
+    """How matching worked: the analysis' own notes (English), or the thresholds in words (Chinese)."""
+    if not m.zh:
+        return list(cal["notes"])
+    out = [f"文本相似度达到 {cal.get('min_similarity', 0):.2f} 即视为已有文章解答（阈值由各文章的 `questions` "
+           "留一法校准得出）；低于 " + f"{cal.get('floor_similarity', 0):.2f} 的一律不算已覆盖。"]
+    if cal.get("mode") == "history":
+        out.append(f"客服约为 {cal.get('link_rate', 0):.0%} 的已覆盖工单附上文章链接；某张工单被附链接的可能性"
+                   f"低于这一比例的 {cal.get('gap_ratio', 0.5):.0%} 时，判为缺口。")
+    if cal.get("min_vocab_share"):
+        out.append(f"工单中产品相关词语的占比低于 {cal['min_vocab_share']:.0%} 时，视为与产品无关。")
+    out.append("详细说明见 coverage.json 的 `calibration`。")
+    return out
+
+
 def render_markdown(data: dict) -> str:
-    t, rt = data["totals"], data["response_times"]
-    out = [f"# Coverage report: {_md_escape(data['kb']['name'])}", "", f"**{headline(data)}**", ""]
+    t, rt, m = data["totals"], data["response_times"], _msgs(data)
+    out = [f"# {m('title', name=_md_escape(data['kb']['name']))}", ""]
+    period = _period(m, data)
+    out += ([f"{period}", ""] if period else []) + [f"**{headline(data)}**", ""]
     if t["redacted"]:
-        out.append("Personal data redacted: " + ", ".join(f"{n} {k}" for k, n in t["redacted"].items()) + ".")
-        out.append("")
-    out += ["## Gaps: questions the help centre does not answer", "",
-            "| # | Topic | Tickets | Share | Suggested article | Nearest article (score) |", "|---|---|---|---|---|---|"]
+        out += [_redacted(m, t["redacted"]), ""]
+    out += [f"## {m('gaps')}", "", "| " + " | ".join(m(k) for k in ("col_id", "col_topic", "col_tickets",
+            "col_share", "col_suggested", "col_nearest")) + " |", "|---|---|---|---|---|---|"]
     for g in data["gaps"][:MAX_GAPS]:
-        out.append(f"| {g['id']} | {_md_escape(g['label'])} | {g['size']} | {g['share']:.1%} | "
-                   f"{_md_escape(g['suggested_title'])} ({g['suggested_level']}/{g['suggested_stage']}) | "
-                   f"{g['nearest_article'] or '-'} ({g['nearest_score']:.2f}) |")
+        out.append(f"| {g['id']} | {_md_escape(g['label'])} | {m.num(g['size'])} | {m.pct(g['share'], 1)} | "
+                   f"{_md_escape(g['suggested_title'])}{_paren(m, _level(m, g['suggested_level'], g['suggested_stage']))} | "
+                   f"{g['nearest_article'] or '-'}{_paren(m, format(g['nearest_score'], '.2f'))} |")
     for g in data["gaps"][:10]:
-        out += ["", f"### Gap {g['id']}: {_md_escape(g['label'])} ({g['size']} tickets)", ""]
+        out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])), ""]
         out += [f"- {_md_escape(e)}" for e in g["examples"]]
         if g["best_reply"]:
-            out += ["", f"Draft seed (the team's reply): {_md_escape(g['best_reply'])}"]
-        out += ["", f"Draft it: `helpgen new KB --from-gap {g['id']}`"]
-    out += ["", "## Articles customers cannot find", "",
-            "Tickets an article already answers: add these phrasings to its `questions`.", ""]
+            out += ["", m("draft_seed", text=_md_escape(g["best_reply"]))]
+        out += ["", m("draft_it", id=g["id"])]
+    out += ["", f"## {m('cannot_find')}", "", m("cannot_find_intro"), ""]
     for a in [a for a in data["articles"] if a["covered_tickets"]][:20]:
-        out.append(f"- **{a['id']}**: {a['covered_tickets']} tickets")
+        url = a.get("url") or a["id"] + "/"
+        out.append("- " + m("article_line", title=_md_escape(a.get("title") or a["id"]), id=a["id"], url=url,
+                                  n=m.tickets(a["covered_tickets"])))
         out += [f"  - {_md_escape(q)}" for q in a["top_phrasings"]]
     un = data["unanswered"]
-    out += ["", "## Questions nobody answered", "",
-            f"{un['count']} tickets ({un['share']:.0%}) got no reply: {un['gap']} of them are gaps, "
-            f"{un['covered']} an article answers.", ""]
+    out += ["", f"## {m('nobody')}", "", m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]),
+                                            gap=m.num(un["gap"]), covered=m.num(un["covered"])), ""]
     out += [f"- {_md_escape(e)}" for e in un["examples"]]
-    out += ["", "### First response per channel", "", f"**{_md_escape(rt['statement'])}**", "",
-            "| Channel | Tickets | Median (h) | 90th percentile (h) | Promise kept |", "|---|---|---|---|---|"]
+    out += ["", f"### {m('first_response')}", "", f"**{_md_escape(rt['statement'])}**", "",
+            "| " + " | ".join(m(k) for k in ("col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
+            + " |", "|---|---|---|---|---|"]
     for ch, s in rt["channels"].items():
-        out.append(f"| {_md_escape(ch)} | {s['tickets']} | {s['median_hours']} | {s['p90_hours']} | "
-                   f"{'yes' if s['kept'] else 'NO'} |")
+        out.append(f"| {_md_escape(_channel(m, ch))} | {m.num(s['tickets'])} | {s['median_hours']} | "
+                   f"{s['p90_hours']} | {m('yes') if s['kept'] else m('no')} |")
     if data["off_topic"]["size"]:
-        out += ["", f"{data['off_topic']['size']} tickets were off-topic (not about the product) and are not counted "
-                    "as gaps of any topic."]
+        out += ["", m("off_topic", n=m.tickets(data["off_topic"]["size"]))]
     cal = data["calibration"]
-    out += ["", "## How tickets were matched", "", f"Mode: {cal['mode']}."] + [f"- {_md_escape(n)}" for n in cal["notes"]]
+    out += ["", f"## {m('matched')}", "", m("mode", mode=m.mode(cal["mode"]))]
+    if "lang" in data:
+        out += ["", m("language", lang=m.language_name(data["lang"]))]
+    out += [""] + [f"- {_md_escape(n)}" for n in _matched_notes(m, cal)]
     return "\n".join(out) + "\n"
 
 
@@ -166,40 +220,50 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
         "vertical-align:top}.big{font-size:1.3rem}.bad{color:#b00;font-weight:bold}small{color:#666}")
 
 
+def _th(m: Messages, *keys: str) -> str:
+    return "<tr>" + "".join(f"<th>{escape(m(k))}</th>" for k in keys) + "</tr>"
+
+
 def render_html(data: dict) -> str:
     """Self-contained HTML: inline CSS and SVG only; every piece of ticket text is escaped."""
-    e = escape
+    e, m = escape, _msgs(data)
     t, rt, un = data["totals"], data["response_times"], data["unanswered"]
-    h = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    title = e(m("title", name=data["kb"]["name"]))
+    h = [f'<!doctype html><html lang="{e(m.lang)}"><head><meta charset="utf-8">',
          '<meta name="viewport" content="width=device-width, initial-scale=1">',
-         f"<title>Coverage report: {e(data['kb']['name'])}</title><style>{_CSS}</style></head><body>",
-         f"<h1>Coverage report: {e(data['kb']['name'])}</h1>", f'<p class="big"><strong>{e(headline(data))}</strong></p>']
+         f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
+    if _period(m, data):
+        h.append(f"<p>{e(_period(m, data))}</p>")
+    h.append(f'<p class="big"><strong>{e(headline(data))}</strong></p>')
     if t["redacted"]:
-        h.append("<p>Personal data redacted: " + e(", ".join(f"{n} {k}" for k, n in t["redacted"].items())) + ".</p>")
-    h.append("<h2>Gap tickets over time</h2>" + bar_chart(data["trend"]["periods"]))
-    h.append("<h2>Gaps: questions the help centre does not answer</h2><table><tr><th>#</th><th>Topic</th>"
-             "<th>Tickets</th><th>Trend</th><th>Examples</th><th>Suggested article</th><th>Nearest article</th></tr>")
+        h.append(f"<p>{e(_redacted(m, t['redacted']))}</p>")
+    h.append(f"<h2>{e(m('chart'))}</h2>" + bar_chart(data["trend"]["periods"], msgs=m))
+    h.append(f"<h2>{e(m('gaps'))}</h2><table>" + _th(m, "col_id", "col_topic", "col_tickets", "col_trend",
+                                                     "col_examples", "col_suggested", "col_nearest"))
     for g in data["gaps"][:MAX_GAPS]:
         ex = "".join(f"<li>{e(x)}</li>" for x in g["examples"])
-        seed = f"<br><small>Team reply: {e(g['best_reply'])}</small>" if g["best_reply"] else ""
-        h.append(f"<tr><td>{g['id']}</td><td>{e(g['label'])}</td><td>{g['size']} ({g['share']:.1%})</td>"
-                 f"<td>{sparkline([p['count'] for p in g['trend']])}</td><td><ul>{ex}</ul>{seed}</td>"
-                 f"<td>{e(g['suggested_title'])}<br><small>{e(g['suggested_level'])}/{e(g['suggested_stage'])}</small></td>"
-                 f"<td>{e(g['nearest_article'] or '-')} ({g['nearest_score']:.2f})</td></tr>")
-    h.append("</table><h2>Articles customers cannot find</h2><p>Add these phrasings to the article's "
-             "<code>questions</code>.</p><table><tr><th>Article</th><th>Tickets</th><th>Customer phrasings</th></tr>")
+        seed = f"<br><small>{e(m('team_reply', text=g['best_reply']))}</small>" if g["best_reply"] else ""
+        h.append(f"<tr><td>{g['id']}</td><td>{e(g['label'])}</td><td>{m.num(g['size'])} ({m.pct(g['share'], 1)})</td>"
+                 f"<td>{sparkline([p['count'] for p in g['trend']], title=m('trend'))}</td><td><ul>{ex}</ul>{seed}</td>"
+                 f"<td>{e(g['suggested_title'])}<br><small>{e(_level(m, g['suggested_level'], g['suggested_stage']))}"
+                 f"</small></td><td>{e(g['nearest_article'] or '-')} ({g['nearest_score']:.2f})</td></tr>")
+    h.append(f"</table><h2>{e(m('cannot_find'))}</h2><p>{e(m('cannot_find_intro'))}</p><table>"
+             + _th(m, "col_article", "col_tickets", "col_phrasings"))
     for a in [a for a in data["articles"] if a["covered_tickets"]][:20]:
         ph = "".join(f"<li>{e(q)}</li>" for q in a["top_phrasings"])
-        h.append(f"<tr><td>{e(a['id'])}</td><td>{a['covered_tickets']}</td><td><ul>{ph}</ul></td></tr>")
-    h.append(f"</table><h2>Questions nobody answered</h2><p>{un['count']} tickets ({un['share']:.0%}) got no reply: "
-             f"{un['gap']} gaps, {un['covered']} an article answers.</p><ul>"
+        url = f"<br><small>{e(a['url'])}</small>" if a.get("url") else ""
+        h.append(f"<tr><td>{e(a['id'])}{url}</td><td>{m.num(a['covered_tickets'])}</td><td><ul>{ph}</ul></td></tr>")
+    line = m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]), gap=m.num(un["gap"]),
+             covered=m.num(un["covered"]))
+    h.append(f"</table><h2>{e(m('nobody'))}</h2><p>{e(line)}</p><ul>"
              + "".join(f"<li>{e(x)}</li>" for x in un["examples"]) + "</ul>")
     cls = "" if rt["kept"] else ' class="bad"'
-    h.append(f"<h3>First response per channel</h3><p{cls}>{e(rt['statement'])}</p><table><tr><th>Channel</th>"
-             "<th>Tickets</th><th>Median (h)</th><th>90th percentile (h)</th><th>Promise kept</th></tr>")
+    h.append(f"<h3>{e(m('first_response'))}</h3><p{cls}>{e(rt['statement'])}</p><table>"
+             + _th(m, "col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
     for ch, s in rt["channels"].items():
-        h.append(f"<tr><td>{e(ch)}</td><td>{s['tickets']}</td><td>{s['median_hours']}</td><td>{s['p90_hours']}</td>"
-                 f"<td>{'yes' if s['kept'] else 'NO'}</td></tr>")
-    h.append("</table><h2>How tickets were matched</h2><ul>"
-             + "".join(f"<li>{e(n)}</li>" for n in data["calibration"]["notes"]) + "</ul></body></html>")
+        h.append(f"<tr><td>{e(_channel(m, ch))}</td><td>{m.num(s['tickets'])}</td><td>{s['median_hours']}</td>"
+                 f"<td>{s['p90_hours']}</td><td>{e(m('yes') if s['kept'] else m('no'))}</td></tr>")
+    cal = data["calibration"]
+    h.append(f"</table><h2>{e(m('matched'))}</h2><p>{e(m('mode', mode=m.mode(cal['mode'])))}</p><ul>"
+             + "".join(f"<li>{e(n)}</li>" for n in _matched_notes(m, cal)) + "</ul></body></html>")
     return "\n".join(h) + "\n"
