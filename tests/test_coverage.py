@@ -132,3 +132,74 @@ def test_response_times_and_broken_promise():
 def test_suggested_level_and_stage():
     assert suggest("contactless not working", ["my contactless is not working"])[:2] == ("troubleshooting", "adapting")
     assert suggest("apple pay", ["can I use apple pay"])[:2] == ("beginner", "using")
+
+
+# --- matching parts: article support, raw-word router features, centroid router, tokenising worker ---
+
+def _space(texts):
+    return TextSpace(min_df=1).fit([tokens(t) for t in texts])
+
+
+def test_article_support_counts_only_words_the_article_or_its_linked_tickets_explain():
+    from scipy import sparse
+
+    from helpgen.coverage.match import ArticleSupport
+
+    profiles = ["card delivery tracking post", "exchange rate currency"]
+    tickets = ["where is my card delivery", "card delivery plastic", "plastic card delivery late",
+               "visa to visit canada", "currency exchange rate"]
+    space = _space(profiles + tickets)
+    X = space.transform([tokens(t) for t in tickets])
+    linked = np.array([0, 0, 0, -1, -1])
+    sup = ArticleSupport(space, [tokens(p) for p in profiles], X, linked)
+    n_tok = np.array([len(set(tokens(t))) for t in tickets])
+    s = sup.score(X, n_tok, np.array([0, 0, 0, 0, 1]))
+    assert s[1] == pytest.approx(1.0)  # "plastic" is said by 2 linked tickets of article 0
+    assert s[4] == pytest.approx(1.0) and s[3] == 0.0  # nothing of the visa question is about card delivery
+    # leave-one-out: ticket 1's own "plastic" no longer counts, one other linked ticket is not enough
+    loo = sup.score(X[[1]], n_tok[[1]], np.array([0]), self_linked=True)
+    assert 0.0 < loo[0] < 1.0
+    # a word outside the feature space counts as unexplained
+    unknown = sup.score(sparse.csr_matrix(X[[4]]), np.array([n_tok[4] + 1]), np.array([1]))
+    assert 0.0 < unknown[0] < 1.0
+
+
+def test_raw_words_keep_stop_words_and_ignore_unseen_features():
+    from helpgen.coverage.match import RawWords
+
+    raw = RawWords()
+    R = raw.fit_transform(["why was my card declined", "my card is not working"])
+    assert R.shape[1] == len(raw.cols) < 2 ** 20
+    why, novel = raw.transform(["why", "completely novel words"])
+    assert why.nnz == 1 and novel.nnz == 0  # "why" is a stop word of the analyser, kept here
+
+
+def test_router_uses_nearest_centroids_above_many_classes(monkeypatch):
+    from helpgen.coverage import match
+
+    texts = ["card delivery late", "track my card post", "exchange rate currency", "currency exchange fee",
+             "top up by bank transfer", "add money top up"]
+    labels = ["cards", "cards", "fx", "fx", "topup", "topup"]
+    space = _space(texts)
+    X = space.transform([tokens(t) for t in texts])
+    monkeypatch.setattr(match, "CENTROID_ABOVE", 2)
+    router = match.Router().fit(X, labels, [1.0] * len(texts))
+    assert isinstance(router.model, match._Centroids)
+    idx, prob = router.predict(space.transform([tokens("when will my card delivery arrive"),
+                                                tokens("currency exchange rate now")]))
+    assert [router.classes[i] for i in idx] == ["cards", "fx"]
+    assert ((prob > 1 / 3) & (prob <= 1)).all()
+
+
+def test_token_pool_tokenises_in_a_worker_in_order():
+    from helpgen.coverage.match import TokenPool, tokens_of
+
+    texts = [f"my card number {i} was declined at the shop" if i % 2 else f"exchange rate {i}" for i in range(11)]
+    fed: list[str] = []
+    with TokenPool(chunk=4) as pool:
+        for t in texts:
+            fed.append(t)
+            pool.feed(fed)
+        assert pool.executor is not None and len(pool.futures) == 2  # two full chunks went to the worker
+        out = pool.result(fed)
+    assert out == tokens_of(texts)

@@ -17,7 +17,7 @@ from sklearn.preprocessing import normalize
 from helpgen.coverage import aggregate
 from helpgen.coverage.cluster import kmeans_labels, label_topics
 from helpgen.coverage.refine import refine
-from helpgen.coverage.match import (Calibration, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+from helpgen.coverage.match import (ArticleSupport, Calibration, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
                                     calibrate_text, link_scores, tokens, vocab_share)
 from helpgen.kb.model import KnowledgeBase
 from helpgen.tickets.model import Ticket
@@ -26,7 +26,7 @@ OFF_TOPIC = "off-topic"
 Progress = Callable[[str, int], None]  # (stage, tickets so far)
 PER_ARTICLE_CAP = 150  # linked tickets per article used for training (random sample)
 REFINE = False
-MIN_TOKENS = 2  # a question with fewer content words is too short to match ("what is 17 times 3")  # linked tickets per article used for training (reservoir)
+MIN_TOKENS = 2  # a question with fewer content words is too short to match ("what is 17 times 3")
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Table:
     reply: list[str] = field(default_factory=list)
     duplicates: int = 0
     unknown_links: Counter = field(default_factory=Counter)
+    tokens: list = field(default_factory=list)  # analyser tokens of each text (match.tokens)
 
 
 @dataclass
@@ -82,17 +83,20 @@ def collect(tickets: Iterable[Ticket], article_ids: list[str], since: date | Non
     index = {a: i for i, a in enumerate(article_ids)}
     lo, hi = _bound(since, False), _bound(until, True)
     t, seen = Table(), set()
-    for n, ticket in enumerate(tickets, 1):
-        when = _epoch(ticket.created)
-        if when == when and not lo <= when <= hi:
-            continue
-        if ticket.id in seen:
-            t.duplicates += 1
-            continue
-        seen.add(ticket.id)
-        _append(t, ticket, when, index)
-        if progress and n % 10_000 == 0:
-            progress("read", n)
+    with TokenPool() as pool:  # the second core tokenises while this one reads
+        for n, ticket in enumerate(tickets, 1):
+            when = _epoch(ticket.created)
+            if when == when and not lo <= when <= hi:
+                continue
+            if ticket.id in seen:
+                t.duplicates += 1
+                continue
+            seen.add(ticket.id)
+            _append(t, ticket, when, index)
+            pool.feed(t.texts)
+            if progress and n % 10_000 == 0:
+                progress("read", n)
+        t.tokens = pool.result(t.texts)
     return t
 
 
@@ -115,16 +119,33 @@ def _append(t: Table, ticket: Ticket, when: float, index: Mapping[str, int]) -> 
     t.reply.append(ticket.replies[0].text if answered and ticket.replies else "")
 
 
-def _train_router(kb_articles, X_art, art_labels, art_w, X, linked, seed) -> Router:
+def _train_router(kb_articles, ex, X_art, X, texts, linked, seed) -> tuple[Router, RawWords]:
+    """The router over analyser features plus the customers' raw words, taught by article examples and up
+    to PER_ARTICLE_CAP linked tickets per article."""
     rng = np.random.default_rng(seed)
     rows = []
     for a in np.unique(linked[linked >= 0]):
         idx = np.flatnonzero(linked == a)
         rows.append(rng.choice(idx, PER_ARTICLE_CAP, replace=False) if len(idx) > PER_ARTICLE_CAP else idx)
     pick = np.sort(np.concatenate(rows)) if rows else np.zeros(0, int)
-    Xt = sparse.vstack([X_art, X[pick]]).tocsr()
-    labels = list(art_labels) + [kb_articles[i].id for i in linked[pick]]
-    return Router().fit(Xt, labels, list(art_w) + [1.0] * len(pick))
+    raw = RawWords()
+    R = raw.fit_transform([t for _, t, _ in ex] + [texts[i] for i in pick])
+    Xt = sparse.hstack([sparse.vstack([X_art, X[pick]]), R]).tocsr()
+    labels = [e[0] for e in ex] + [kb_articles[i].id for i in linked[pick]]
+    return Router().fit(Xt, labels, [e[2] for e in ex] + [1.0] * len(pick)), raw
+
+
+def _route(router: Router, raw: RawWords, X, texts, rows: np.ndarray,
+           pos: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(article index, confidence) for `rows` (others: -1, 0), in chunks so raw features stay small."""
+    art, prob = np.full(X.shape[0], -1, int), np.zeros(X.shape[0], np.float32)
+    for i in range(0, len(rows), 50_000):
+        part = rows[i:i + 50_000]
+        Xt = sparse.hstack([X[part], raw.transform([texts[j] for j in part])]).tocsr()
+        cls, p = router.predict(Xt)
+        art[part] = np.array([pos.get(router.classes[c], -1) for c in cls], int)
+        prob[part] = p
+    return art, prob
 
 
 def _domain_vocab(kb_articles, toks, answered) -> frozenset:
@@ -146,7 +167,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     articles = list(kb.in_language(""))
     art_ids = [a.id for a in articles]
     table = collect(tickets, art_ids, since, until, progress)
-    toks = [tokens(t) for t in table.texts]
+    toks = table.tokens
     linked = np.array(table.linked, int)
     answered = np.array(table.answered, bool)
     if progress:
@@ -155,7 +176,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
-    verdict = _decide(articles, space, ex, X, toks, linked, answered, cal, seed)
+    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
     if progress:
         progress("cluster", len(toks))
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
@@ -191,7 +212,7 @@ def _fit_space(ex, toks, seed) -> TextSpace:
     return TextSpace(min_df=2 if len(docs) > 50 else 1).fit(docs)
 
 
-def _decide(articles, space, ex, X, toks, linked, answered, cal: Calibration, seed) -> dict:
+def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibration, seed) -> dict:
     n = X.shape[0]
     out = {"covered": np.zeros(n, bool), "article": np.full(n, -1, int), "score": np.zeros(n, np.float32),
            "gap": np.zeros(n, bool), "off_topic": np.zeros(n, bool), "above_floor": np.zeros(n, bool)}
@@ -203,14 +224,13 @@ def _decide(articles, space, ex, X, toks, linked, answered, cal: Calibration, se
     best_sim, sim_art = _best_similarity(X, profiles, linked)
     E, owner = example_matrix(articles, space)
     ex_sim, ex_art = best_example(X, E, owner)
-    router = _train_router(articles, X_art, [e[0] for e in ex], [e[2] for e in ex], X, linked, seed)
-    cls, prob = router.predict(X)
-    pos = {a.id: i for i, a in enumerate(articles)}
-    r_art = np.array([pos.get(router.classes[c], -1) for c in cls], int)
+    router, raw = _train_router(articles, ex, X_art, X, texts, linked, seed)
     vocab = _domain_vocab(articles, toks, answered)
     idf = space.idf()
     off = np.array([len(t) < MIN_TOKENS or vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share
                     for t in toks], bool)
+    pos = {a.id: i for i, a in enumerate(articles)}
+    r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     covered = _history_verdict(X, linked, answered, best_sim, cal, seed)
     if covered is None:
         cal.mode = "text"
@@ -221,6 +241,7 @@ def _decide(articles, space, ex, X, toks, linked, answered, cal: Calibration, se
         article = r_art
     if cal.mode == "history":
         off |= _novel(X, covered & ~off & (linked < 0), answered, linked, cal, seed)
+        off |= _unsupported(articles, space, X, toks, linked, article, covered & ~off & (linked < 0), cal, seed)
     covered &= ~off
     covered |= linked >= 0
     article = np.where(linked >= 0, linked, np.where(covered, article, -1))
@@ -232,6 +253,7 @@ def _decide(articles, space, ex, X, toks, linked, answered, cal: Calibration, se
     return out
 
 
+SUPPORT_PCT = 1  # percentile of linked tickets' article support under which a ticket is off-topic
 NN_REFERENCE = 3_000  # handled tickets kept as neighbours for the novelty rule
 
 
@@ -264,6 +286,25 @@ def _novel(X, candidates, answered, linked, cal: Calibration, seed) -> np.ndarra
     idx = np.flatnonzero(candidates)
     out = np.zeros(X.shape[0], bool)
     out[idx] = _nearest(X, idx, ref) < cal.min_neighbour
+    return out
+
+
+def _unsupported(articles, space, X, toks, linked, article, candidates, cal: Calibration, seed) -> np.ndarray:
+    """Candidates whose routed article explains too little of their words (see match.ArticleSupport)."""
+    out = np.zeros(X.shape[0], bool)
+    has = np.flatnonzero(linked >= 0)
+    if len(has) < 20:
+        return out
+    sup = ArticleSupport(space, [tokens(article_profile(a), None) for a in articles], X, linked)
+    rng = np.random.default_rng(seed + 2)
+    probe = np.sort(rng.choice(has, min(len(has), 20_000), replace=False))
+    n_tok = lambda rows: np.fromiter((len(set(toks[i])) for i in rows), np.int64, len(rows))  # noqa: E731
+    cal.min_support = float(np.percentile(sup.score(X[probe], n_tok(probe), linked[probe], True), SUPPORT_PCT))
+    cal.notes.append(f"off-topic when the matched article explains under {cal.min_support:.2f} of a ticket's "
+                     "words (IDF-weighted; its text, or words of 2+ tickets linked to it): the 1st percentile "
+                     "of linked tickets, each left out of its own article's counts")
+    idx = np.flatnonzero(candidates & (article >= 0))
+    out[idx] = sup.score(X[idx], n_tok(idx), article[idx]) < cal.min_support
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.preprocessing import normalize
@@ -23,6 +23,7 @@ from helpgen.search.analyzer import tokenize
 
 _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_`>|]+")
 _NUMBER = re.compile(r"^\d+$")
+POOL_CHUNK = 20_000  # tickets per chunk sent to the tokenising worker process
 
 
 @lru_cache(maxsize=200_000)
@@ -36,6 +37,48 @@ def tokens(text: str, limit: int | None = 2000) -> tuple[str, ...]:
     Tickets are cut at `limit` characters (the question is at the top); articles pass limit=None.
     """
     return _tokens_cached(text[:limit] if limit else text)
+
+
+def tokens_of(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """`tokens` of each text (what a TokenPool worker runs)."""
+    return [tokens(t) for t in texts]
+
+
+class TokenPool:
+    """Tokenises texts in chunks in one worker process while the caller keeps reading tickets.
+
+    Only logs above POOL_CHUNK tickets start a worker; the tail (and small logs) are tokenised here.
+    """
+
+    def __init__(self, chunk: int = POOL_CHUNK) -> None:
+        self.chunk, self.sent, self.futures, self.executor = chunk, 0, [], None
+
+    def __enter__(self) -> "TokenPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def feed(self, texts: Sequence[str]) -> None:
+        """Send the next full chunk of `texts` (a growing list) to the worker."""
+        if len(texts) - self.sent < self.chunk:
+            return
+        if self.executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.futures.append(self.executor.submit(tokens_of, texts[self.sent:self.sent + self.chunk]))
+        self.sent += self.chunk
+
+    def result(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """Tokens of every text, in order."""
+        out: list[tuple[str, ...]] = []
+        for f in self.futures:
+            out.extend(f.result())
+        out.extend(tokens_of(texts[self.sent:]))
+        return out
 
 
 def features(toks: Sequence[str]) -> list[str]:
@@ -115,11 +158,12 @@ class Calibration:
     link_rate: float = 0.0  # c: share of covered handled tickets the team links
     mode: str = "text"  # "text" or "history"
     min_neighbour: float = 0.0  # history: a ticket unlike every handled ticket is off-topic
+    min_support: float = 0.0  # history: share of a ticket's words its article must explain
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         keys = ("mode", "min_similarity", "floor_similarity", "min_vocab_share", "true_median",
-                "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "notes")
+                "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "min_support", "notes")
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in ((k, getattr(self, k)) for k in keys)}
 
 
@@ -222,8 +266,44 @@ class _RestVocab:
         return self.counts.get(word, 0) - (word in self.own) > 0
 
 
+class RawWords:
+    """Hashed TF-IDF of the customer's own lower-cased words and word pairs, stop words kept ("why",
+    "not", "can"): they tell "why was my card declined" from "card not working". Used by the router only."""
+
+    def __init__(self) -> None:
+        self.hash = HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
+                                      alternate_sign=False, norm=None, dtype=np.float32)
+        self.tfidf = TfidfTransformer(sublinear_tf=True)
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        H = self.hash.transform([t[:2000] for t in texts])
+        self.cols = np.unique(H.indices)  # only features seen in training: a compact model
+        return normalize(self.tfidf.fit_transform(H[:, self.cols]))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return normalize(self.tfidf.transform(self.hash.transform([t[:2000] for t in texts])[:, self.cols]))
+
+
+CENTROID_ABOVE = 300  # classes: above this the router is a nearest centroid (one pass, not one model per class)
+
+
+class _Centroids:
+    """Nearest centroid (cosine to each class's weighted mean row): linear in the data for any number of classes."""
+
+    def fit(self, X: sparse.csr_matrix, labels: Sequence[str], sample_weight: np.ndarray) -> "_Centroids":
+        self.classes_, y = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
+        onehot = sparse.csr_matrix((sample_weight.astype(np.float32), (y, np.arange(len(y)))),
+                                   shape=(len(self.classes_), X.shape[0]))
+        self.C = normalize(onehot @ normalize(X)).T.tocsc()
+        return self
+
+    def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
+        return 20.0 * (normalize(X) @ self.C).toarray()  # cosines, scaled to SVM-like margins
+
+
 class Router:
-    """A linear classifier over classes (article ids): one-vs-rest linear SVM, confidence = softmax of margins."""
+    """A linear classifier over classes (article ids): one-vs-rest linear SVM, confidence = softmax of margins;
+    a nearest centroid above CENTROID_ABOVE classes."""
 
     def __init__(self, C: float = 0.5) -> None:
         self.model = LinearSVC(C=C, random_state=0)
@@ -231,6 +311,8 @@ class Router:
 
     def fit(self, X: sparse.csr_matrix, labels: Sequence[str], weights: Sequence[float]) -> "Router":
         uniq = sorted(set(labels))
+        if len(uniq) > CENTROID_ABOVE:
+            self.model = _Centroids()
         if len(uniq) == 1:  # scikit-learn needs two classes: add an empty one
             X = sparse.vstack([X, sparse.csr_matrix((1, X.shape[1]), dtype=X.dtype)])
             labels, weights, uniq = list(labels) + ["\x00none"], list(weights) + [1e-6], uniq + ["\x00none"]
@@ -295,3 +377,43 @@ def vocab_share(toks: Sequence[str], vocab, idf: dict[str, float] | None = None,
     weights = [idf.get(t, unknown_idf) for t in toks]
     known = sum(w for t, w in zip(toks, weights) if t in vocab)
     return known / sum(weights)
+
+
+class ArticleSupport:
+    """How much of a ticket the article it is routed to explains: the IDF-weighted share of the ticket's
+    words found in that article's own text or said by at least 2 (other) tickets the team linked to it.
+
+    A question like "do you know whether I need a visa to visit Canada" routed to the card-network article
+    shares only "visa" with it, so most of its weight is unexplained. Words outside the feature space
+    count as unexplained with the highest IDF.
+    """
+
+    def __init__(self, space: TextSpace, profiles_tokens: Sequence[Sequence[str]], X: sparse.csr_matrix,
+                 linked: np.ndarray) -> None:
+        uni = np.array([" " not in str(n) for n in space.feature_names()], np.float32)
+        self.idf = (space.vec.idf_ * uni).astype(np.float32)
+        self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
+        self.binary = lambda M: sparse.csr_matrix(((M > 0).astype(np.float32)).multiply(uni))
+        self.P = self.binary(space.transform(profiles_tokens))
+        k, has = self.P.shape[0], linked >= 0
+        onehot = sparse.csr_matrix((np.ones(int(has.sum()), np.float32), (linked[has], np.flatnonzero(has))),
+                                   shape=(k, X.shape[0]))
+        self.C = (onehot @ self.binary(X)).tocsr()
+
+    def score(self, X: sparse.csr_matrix, n_tokens: np.ndarray, article: np.ndarray,
+              self_linked: bool = False) -> np.ndarray:
+        """Support of each row of X for its article (`self_linked`: the rows are among the linked tickets
+        that built the counts, so each row's own words are discounted: leave-one-out)."""
+        out = np.zeros(X.shape[0], np.float32)
+        for i in range(0, X.shape[0], 100_000):
+            B, a = self.binary(X[i:i + 100_000]), article[i:i + 100_000]
+            said = self.C[a].multiply(B).tocsr()
+            said.data -= float(self_linked)
+            said.data = (said.data >= 2).astype(np.float32)
+            known = ((said + self.P[a].multiply(B)) > 0).astype(np.float32)
+            num = np.asarray(known.multiply(self.idf).sum(1)).ravel()
+            inside = np.asarray(B.sum(1)).ravel()
+            den = np.asarray(B.multiply(self.idf).sum(1)).ravel()
+            den += np.maximum(n_tokens[i:i + 100_000] - inside, 0) * self.max_idf
+            out[i:i + 100_000] = num / np.maximum(den, 1e-9)
+        return out
