@@ -1,20 +1,38 @@
-"""Search speed in headless chromium: the sample KB and synthetic 1,000 / 5,000-article sites.
+"""Search speed and memory in headless chromium, for each backend (Material's lunr, Pagefind).
 
-For each site: time from navigation start until Material's search worker is ready (index fetched
-and built), the page's JS heap, the renderer processes' proportional memory (PSS, page + worker: Chrome
-does not expose a dedicated worker's heap to the page), and the time from the last keystroke to
-the rendered results (median and max over the queries).
+Sites: the sample KB and synthetic 1,000 / 5,000-article KBs (benchmarks/synth_kb.py). Each KB is
+built once with `search: lunr`; the Pagefind site is a copy of it post-processed by
+`helpgen.search.pagefind_index.apply_pagefind`, which is what `helpgen build` runs after
+`mkdocs build` with `search: pagefind` (the lunr rewrite of search_index.json comes first in both).
 
-    /work/venv/bin/python benchmarks/search_speed.py [--sizes 1000,5000] [--keep DIR]
+For each site and backend:
+- ready: navigation start until the search can answer (Material's worker has fetched and built
+  the lunr index / Pagefind's entry file and WebAssembly are loaded);
+- first results: navigation start until results are rendered for a query entered as soon as the
+  page's DOM is there (the customer types while the page loads; typing time itself not counted);
+  "DOM" is navigation start until DOMContentLoaded, the part of it that does not depend on search;
+- per query: last keystroke until results are rendered (median and max over the queries);
+- JS heap: used V8 heap of the page plus every dedicated worker (Chrome DevTools Protocol
+  Runtime.getHeapUsage, workers reached with Target.setAutoAttach); the renderer processes' PSS is
+  printed too;
+- kB per query: bytes the local server sent while the queries ran, divided by the queries;
+- recall@1 / recall@3 of both backends on tests/e2e/questions_en.csv (sample KB), and of
+  Material's search as configured out of the box (the reference of issue 4's recall target).
 
-Backend: Material's lunr search (the only one helpgen ships; Pagefind is not implemented yet).
-Targets (issue 4): first results within 300 ms of typing on the sample KB; on 5,000 articles,
-results within 1 s of page load plus typing and JS heap <= 200 MB.
+    /work/venv/bin/python benchmarks/search_speed.py [--sizes 1000,5000] [--keep DIR] [--reuse]
+
+Targets (issue 4): results within 300 ms of typing on the sample KB; on 5,000 articles, first
+results within 1 s of page load plus typing, JS heap <= 200 MB, recall@3 no worse than lunr's.
+The machine is shared: compare the backends within one run (same load), not across runs.
 """
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
+import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -26,10 +44,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from helpgen.kb.load import load_kb  # noqa: E402
-from helpgen.search.browser import CHROMIUM, serve_dir  # noqa: E402
+from helpgen.search.browser import CHROMIUM, SearchPage, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
 
 QUERIES = ["card", "why was I charged twice", "my card has not arrived", "top up failed", "pending transfer",
            "exchange rate", "lost card", "refund", "pin blocked", "verify identity"]
+FIRST_QUERY = "my card has not arrived"
 MEASURE = """async (q) => {
   const input = document.querySelector('.md-search__input');
   const count = () => +(document.documentElement.dataset.helpgenResults || 0);
@@ -47,9 +66,21 @@ CLEAR = """async () => {
   input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
   while (+(document.documentElement.dataset.helpgenResults || 0) === before) await new Promise(r => setTimeout(r, 1));
 }"""
+# Types FIRST_QUERY as soon as the DOM is there and records when the first results are rendered.
+TYPE_AT_LOAD = """document.addEventListener('DOMContentLoaded', () => {
+  const input = document.querySelector('.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  if (!input || !list) return;
+  new MutationObserver((_, obs) => {
+    if (list.children.length && !window.__firstResults) { window.__firstResults = performance.now(); obs.disconnect(); }
+  }).observe(list, {childList: true});
+  input.focus();
+  input.value = %s;
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+});"""
 
 
-def renderer_rss_mb() -> float:
+def renderer_pss_mb() -> float:
     """Proportional set size (shared pages split) of chromium's renderer processes, in MB."""
     total = 0
     for pid in os.listdir("/proc"):
@@ -67,58 +98,169 @@ def renderer_rss_mb() -> float:
     return total / 1024
 
 
+class HeapProbe:
+    """Used JS heap of a page and of its dedicated workers, through the DevTools protocol."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.cdp = page.context.new_cdp_session(page)
+        self.workers: dict[str, str] = {}  # session id -> worker url
+        self.replies: dict[tuple[str, int], dict] = {}
+        self.cdp.on("Target.attachedToTarget", self._attached)
+        self.cdp.on("Target.receivedMessageFromTarget", self._received)
+        self.cdp.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": False})
+
+    def _attached(self, event: dict) -> None:
+        if event["targetInfo"]["type"] == "worker":
+            self.workers[event["sessionId"]] = event["targetInfo"]["url"]
+
+    def _received(self, event: dict) -> None:
+        message = json.loads(event["message"])
+        if "id" in message:
+            self.replies[(event["sessionId"], message["id"])] = message.get("result", {})
+
+    def heaps_mb(self) -> dict[str, float]:
+        """{"page": MB, "worker <name>": MB, ...}; a worker that does not answer is left out."""
+        out = {"page": self.cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20}
+        for i, (session, url) in enumerate(sorted(self.workers.items())):
+            self.cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(
+                {"id": 1000 + i, "method": "Runtime.getHeapUsage"})})
+            deadline = time.time() + 10
+            while (session, 1000 + i) not in self.replies and time.time() < deadline:
+                self.page.wait_for_timeout(20)
+            reply = self.replies.get((session, 1000 + i))
+            if reply and "usedSize" in reply:
+                out["worker " + url.rsplit("/", 1)[-1]] = reply["usedSize"] / 2**20
+        return out
+
+
 def measure(site: Path) -> dict:
+    """Speed, memory and bytes of one built site (one fresh browser)."""
     from playwright.sync_api import sync_playwright
 
-    with serve_dir(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--enable-precise-memory-info"])
+    served: list[str] = []
+    with serve_dir(site, served) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        first = browser.new_page()
+        first.add_init_script(TYPE_AT_LOAD % json.dumps(FIRST_QUERY))
+        first.goto(base)
+        first.wait_for_function("window.__firstResults", timeout=900_000, polling=20)
+        first_results = first.evaluate("window.__firstResults")
+        dom = first.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        first.close()
         page = browser.new_page()
+        probe = HeapProbe(page)
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
         page.goto(base)
-        page.wait_for_function("document.documentElement.dataset.helpgenSearch === 'ready'", timeout=600_000)
+        page.wait_for_function("document.documentElement.dataset.helpgenSearch === 'ready'", timeout=900_000)
         ready = page.evaluate("performance.now()")
+        page.click(".md-search__input")
+        before = sent_bytes(site, served)
         times = []
         for q in QUERIES:
             page.evaluate(CLEAR) if page.input_value(".md-search__input") else None
             times.append(page.evaluate(MEASURE, q))
-        heap = page.evaluate("performance.memory.usedJSHeapSize") / 2**20
-        rss = renderer_rss_mb()
+        per_query = (sent_bytes(site, served) - before) / len(QUERIES) / 1024
+        heaps = probe.heaps_mb()
+        pss = renderer_pss_mb()
         browser.close()
-    return {"ready_ms": ready, "median_ms": statistics.median(times), "max_ms": max(times),
-            "first_ms": times[0], "heap_mb": heap, "rss_mb": rss}
+    return {"ready_ms": ready, "first_results_ms": first_results, "dom_ms": dom, "median_ms": statistics.median(times),
+            "max_ms": max(times), "heap_mb": sum(heaps.values()), "heaps": heaps, "pss_mb": pss,
+            "kb_per_query": per_query}
 
 
-def build(kb_dir: Path, out: Path) -> tuple[Path, float]:
+def sent_bytes(site: Path, served: list[str]) -> int:
+    """Bytes of the files the local server has sent so far (static files, no compression)."""
+    total = 0
+    for path in served:
+        file = site / path.split("?")[0].lstrip("/")
+        file = file / "index.html" if file.is_dir() else file
+        total += file.stat().st_size if file.is_file() else 0
+    return total
+
+
+def recall(site: Path) -> tuple[float, float]:
+    """recall@1 and recall@3 of the site's search on tests/e2e/questions_en.csv, in the browser."""
+    from helpgen.search.browser import chromium
+    from helpgen.search.index import evaluate
+
+    with open(ROOT / "tests" / "e2e" / "questions_en.csv", encoding="utf-8", newline="") as handle:
+        questions = [(r["question"], r["expected_article"]) for r in csv.DictReader(handle)]
+    catalogue = load_catalogue(site)
+    with serve_dir(site) as base, chromium(viewport={"width": 1280, "height": 900}) as context:
+        search = SearchPage(context.new_page(), base)
+        ev = evaluate([(q, [e], hrefs_to_ids(search.query(q), base, catalogue)) for q, e in questions])
+        assert context.blocked == [], context.blocked  # type: ignore[attr-defined]
+    return ev.recall_at_1, ev.recall_at_3
+
+
+def material_site(out: Path) -> Path:
+    """The sample KB with Material's search as configured out of the box (no helpgen index
+    rewrite, no query rewrite): the reference of issue 4's recall target."""
+    from unittest import mock
+
+    from helpgen.search import site_index
     from helpgen.site.build import build_site
 
+    kb, _ = load_kb(ROOT / "sample_kb")
+    kb = dataclasses.replace(kb, config=dataclasses.replace(kb.config, search="lunr"))
+    with mock.patch.object(site_index, "help_data", lambda *a, **k: None), \
+            mock.patch.object(site_index, "search_plugin_config", lambda kb, **k: {}), \
+            mock.patch.object(site_index, "postprocess_search_index", lambda site_dir, kb: None):
+        return build_site(kb, out).output
+
+
+def build(kb_dir: Path, out: Path, reuse: bool) -> tuple[Path, Path]:
+    """(lunr site, Pagefind site) of one KB."""
+    from helpgen.search.pagefind_index import apply_pagefind
+    from helpgen.site.build import build_site, template_dir
+
     kb, _ = load_kb(kb_dir)
-    start = time.perf_counter()
-    build_site(kb, out)
-    return out, time.perf_counter() - start
+    lunr, pagefind = out / "lunr", out / "pagefind"
+    if not (reuse and (lunr / "search" / "search_index.json").is_file()):
+        build_site(dataclasses.replace(kb, config=dataclasses.replace(kb.config, search="lunr")), lunr)
+    for assets in sorted(lunr.glob("**/assets/search")):  # a reused build gets today's scripts
+        shutil.copytree(template_dir() / "assets" / "search", assets, dirs_exist_ok=True)
+    shutil.rmtree(pagefind, ignore_errors=True)
+    shutil.copytree(lunr, pagefind)
+    apply_pagefind(pagefind, kb)
+    return lunr, pagefind
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000", help="synthetic KB sizes (comma-separated, '' for none)")
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
+    parser.add_argument("--reuse", action="store_true", help="reuse lunr builds already in --keep")
+    parser.add_argument("--no-recall", action="store_true", help="skip the recall figures")
     args = parser.parse_args()
+    print(f"headless chromium, this machine; load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
-        rows = [("sample_kb", *build(ROOT / "sample_kb", work / "sample-site"))]
+        sites = [("sample_kb", *build(ROOT / "sample_kb", work / "sample", args.reuse))]
+        if not args.no_recall:
+            reference = [("Material out of the box", material_site(work / "sample" / "material"))]
+            for backend, site in reference + list(zip(("helpgen lunr", "pagefind"), sites[0][1:])):
+                r1, r3 = recall(site)
+                print(f"recall on tests/e2e/questions_en.csv, {backend:24}: recall@1 {r1:.3f}  recall@3 {r3:.3f}",
+                      flush=True)
         for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
             from synth_kb import make_kb
 
-            kb_dir = make_kb(work / f"synth-{n}", n)
-            rows.append((f"synthetic {n}", *build(kb_dir, work / f"synth-{n}-site")))
-        print("backend: Material lunr (helpgen index + query rewrite); headless chromium, this machine")
-        print(f"{'site':16}{'index kB':>10}{'ready ms':>10}{'1st query':>10}{'median':>8}{'max':>8}"
-              f"{'JS heap MB':>11}{'renderer MB':>12}")
-        for name, site, _ in rows:
-            m = measure(site)
-            size = (site / "search" / "search_index.json").stat().st_size / 1024
-            print(f"{name:16}{size:>10.0f}{m['ready_ms']:>10.0f}{m['first_ms']:>10.1f}{m['median_ms']:>8.1f}"
-                  f"{m['max_ms']:>8.1f}{m['heap_mb']:>11.1f}{m['rss_mb']:>12.0f}", flush=True)
+            kb_dir = work / f"synth-{n}"
+            if not (args.reuse and (kb_dir / "articles").is_dir()):
+                make_kb(kb_dir, n)
+            sites.append((f"synthetic {n}", *build(kb_dir, work / f"synth-{n}-sites", args.reuse)))
+        print(f"{'site':14}{'backend':>9}{'DOM ms':>8}{'ready ms':>10}{'1st results ms':>15}{'median ms':>10}{'max ms':>8}"
+              f"{'JS heap MB':>11}{'renderer MB':>12}{'kB/query':>9}")
+        for name, lunr, pagefind in sites:
+            for backend, site in (("lunr", lunr), ("pagefind", pagefind)):
+                m = measure(site)
+                print(f"{name:14}{backend:>9}{m['dom_ms']:>8.0f}{m['ready_ms']:>10.0f}{m['first_results_ms']:>15.0f}"
+                      f"{m['median_ms']:>10.1f}{m['max_ms']:>8.1f}{m['heap_mb']:>11.1f}{m['pss_mb']:>12.0f}"
+                      f"{m['kb_per_query']:>9.1f}   heaps: "
+                      + ", ".join(f"{k} {v:.1f}" for k, v in m["heaps"].items()), flush=True)
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -40,12 +40,13 @@ def sample_questions(n: int, seed: int) -> list[tuple[str, list[str]]]:
     return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
-VARIANTS = ("helpgen", "no-rewrite", "material")
+VARIANTS = ("helpgen", "no-rewrite", "material", "pagefind")
 
 
 def use_variant(variant: str) -> None:
     """Ablations: `no-rewrite` keeps helpgen's index but sends queries unchanged (no config.helpgen
-    for the override script); `material` is Material's search as configured out of the box."""
+    for the override script); `material` is Material's search as configured out of the box;
+    `pagefind` is helpgen's Pagefind backend (`search: pagefind`, see docs/search.md)."""
     from helpgen.search import site_index
 
     if variant in ("no-rewrite", "material"):
@@ -55,11 +56,14 @@ def use_variant(variant: str) -> None:
         site_index.postprocess_search_index = lambda site_dir, kb: None
 
 
-def build_sample_site(out: Path) -> Path:
+def build_sample_site(out: Path, variant: str = "helpgen") -> Path:
+    import dataclasses
+
     from helpgen.site.build import build_site
 
     kb, _ = load_kb(ROOT / "sample_kb")
-    build_site(kb, out)
+    engine = "pagefind" if variant == "pagefind" else "lunr"
+    build_site(dataclasses.replace(kb, config=dataclasses.replace(kb.config, search=engine)), out)
     return out
 
 
@@ -97,7 +101,7 @@ def main() -> int:
     questions = sample_questions(args.n, args.seed)
     use_variant(args.variant)
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or build_sample_site(Path(tmp) / "site")
+        site = args.site or build_sample_site(Path(tmp) / "site", args.variant)
         browser, elapsed, blocked = browser_run(site, questions)
     lunr = lunr_run(questions)
     print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb, "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR
+from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
 # and the BANKING77 sample: see docs/search.md. Material's defaults are title 1e3, tags 1e6.
@@ -69,7 +69,7 @@ def segment_han(text: str, lang: str) -> str:
     """Chinese runs segmented by jieba and joined by zero-width spaces, as Material indexes them."""
     if not is_chinese(lang) or not re.search(r"[\u3400-\u9fff]", text):
         return text
-    import jieba
+    jieba = quiet_jieba()
 
     def cut(match: re.Match) -> str:
         return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
@@ -271,7 +271,8 @@ def language_of(kb: KnowledgeBase, site_dir: Path, index_path: Path) -> tuple[st
 
 
 def postprocess_search_index(site_dir: Path, kb: KnowledgeBase) -> None:
-    """Rewrite every search index of a freshly built site (and its offline `search_index.js`)."""
+    """Rewrite every search index of a freshly built site (and its offline `search_index.js`);
+    with the Pagefind backend (helpgen.search.pagefind_index), index the site with Pagefind."""
     site_dir = Path(site_dir)
     for path in index_files(site_dir):
         lang, prefix = language_of(kb, site_dir, path)
@@ -283,3 +284,7 @@ def postprocess_search_index(site_dir: Path, kb: KnowledgeBase) -> None:
         offline = path.with_name("search_index.js")
         if offline.exists():
             offline.write_text(f"var __index = {text}", encoding="utf-8")
+    from helpgen.search import pagefind_index
+
+    if pagefind_index.backend(kb) == "pagefind":
+        pagefind_index.apply_pagefind(site_dir, kb)

@@ -9,6 +9,8 @@
  * - When a query finds nothing, shows the top troubleshooting articles and the contact block with
  *   the promised response time; optionally reports the failed query to the feedback target.
  * The data comes from `config.helpgen` in search/search_index.json (written by helpgen).
+ * With the Pagefind backend (window.helpgenPagefind, see helpgen-pagefind.js), Material's QUERY
+ * messages are answered by helpgen-pagefind.js instead of the worker.
  * Material's search box and result markup are untouched.
  */
 (function () {
@@ -27,6 +29,7 @@
 
   function helpData() {
     if (state.data) return state.data;
+    if (window.helpgenPagefind) state.data = window.helpgenPagefind.data;
     if (typeof __index !== "undefined" && __index.config && __index.config.helpgen)
       state.data = __index.config.helpgen;
     return state.data;
@@ -115,6 +118,11 @@
       if (message && message.type === SETUP && message.data && message.data.config) {
         state.data = message.data.config.helpgen || state.data;
         watchWorker(this);
+      }
+      if (message && message.type === QUERY && window.helpgenPagefind) {  /* Pagefind backend */
+        watchWorker(this);
+        state.last = message.data;
+        return window.helpgenPagefind.query(this, String(message.data));
       }
       if (message && message.type === QUERY && typeof message.data === "string") {
         state.last = message.data;

@@ -1,0 +1,178 @@
+"""The optional Pagefind search backend, for large help centres.
+
+Chosen by `search:` in helpgen.yml (`helpgen.search.pagefind_index.backend`): `pagefind`, or
+`auto` when a language has more than PAGEFIND_THRESHOLD published articles; never for
+`offline: true` builds (Pagefind cannot load its index from file://: those keep lunr).
+
+After `mkdocs build`, `apply_pagefind(site_dir, kb)`:
+1. marks each article page's content as the only thing Pagefind indexes (`data-pagefind-body`:
+   listing pages, the home page and the 404 page are left out), and adds the article's error
+   codes, questions, error messages, summary, tags and glossary aliases as hidden elements with
+   `data-pagefind-weight` (the lunr field boosts, scaled to Pagefind's 0-10);
+2. runs the Pagefind binary of the `pagefind[extended]` package (CJK segmentation included),
+   which writes the search bundle to `pagefind/` at the site root;
+3. empties the `docs` of every search/search_index.json (Material still fetches the file for its
+   settings; the page never downloads or builds a lunr index), replaces Material's search worker
+   with an idle one that only answers Material's setup message, and writes helpgen's search
+   settings (`config.helpgen` plus the backend and the bundle path) at the top of each language's
+   copy of assets/search/helpgen-pagefind.js, which then answers Material's queries from
+   Pagefind's JS API. Material's search box and result markup stay as they are.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from helpgen.errors import BuildError
+from helpgen.kb.model import Article, KnowledgeBase
+from helpgen.search import site_index
+
+PAGEFIND_THRESHOLD = 1000  # `search: auto` uses Pagefind above this many published articles in a language
+BUNDLE = "pagefind"  # folder of the Pagefind bundle, at the site root
+# Pagefind weights (0-10; body text is 1, <h1> 7): the lunr boosts of site_index.FIELDS, scaled.
+WEIGHTS: dict[str, float] = {"codes": 10.0, "questions": 5.0, "messages": 4.0, "summary": 3.0, "tags": 3.0,
+                             "keywords": 2.0}
+# Parts of an article page that are not the article (badges, related articles, contact, feedback).
+EXCLUDE = ".hg-badges, .hg-related, .hg-contact, .hg-feedback, .headerlink, .md-source-file"
+_ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset"')
+
+
+def backend(kb: KnowledgeBase) -> str:
+    """`lunr` or `pagefind`: the search backend of this build (see the module docstring)."""
+    choice = (getattr(kb.config, "search", "auto") or "auto").lower()
+    if kb.config.offline or choice == "lunr":
+        return "lunr"
+    if choice == "pagefind":
+        return "pagefind"
+    largest = max((len(kb.in_language(lang)) for lang in kb.config.all_languages), default=0)
+    return "pagefind" if largest > PAGEFIND_THRESHOLD else "lunr"
+
+
+def hidden_fields(kb: KnowledgeBase, article: Article) -> str:
+    """Hidden, weighted elements holding what the article page does not show as text."""
+    codes = [c for c in article.error_codes if site_index.is_code(c)]
+    messages = [c for c in article.error_codes if not site_index.is_code(c)]
+    values = {
+        "codes": codes + [code_key(c) for c in codes if code_key(c) != c.lower()]
+        + [site_index.message_token(m) for m in messages],
+        "questions": list(article.questions),
+        "messages": messages,
+        "summary": [article.summary] if article.summary else [],
+        "tags": list(article.tags),
+        "keywords": site_index.glossary_keywords(kb, article),
+    }
+    parts = []
+    for name, items in values.items():
+        if items:
+            text = " . ".join(html.escape(str(v)) for v in items)
+            parts.append(f'<div hidden data-helpgen-field="{name}" data-pagefind-weight="{WEIGHTS[name]:g}">'
+                         f"{text}</div>")
+    return "".join(parts)
+
+
+def code_key(code: str) -> str:
+    """An error code as one word (`P-3030` -> `p3030`): Pagefind splits words at hyphens."""
+    return re.sub(r"[^0-9a-z]", "", code.lower())
+
+
+def mark_article(page: Path, kb: KnowledgeBase, article: Article) -> bool:
+    """Make one article page indexable by Pagefind, with its weighted fields. False if not found."""
+    text = page.read_text(encoding="utf-8")
+    match = _ARTICLE_OPEN.search(text)
+    if match is None:
+        return False
+    end = text.index(">", match.end()) + 1
+    attrs = f' data-pagefind-body data-pagefind-meta="id:{html.escape(article.id, quote=True)}"'
+    new = text[:match.end()] + attrs + text[match.end():end] + hidden_fields(kb, article) + text[end:]
+    page.write_text(new, encoding="utf-8")
+    return True
+
+
+def article_page(site_dir: Path, kb: KnowledgeBase, article: Article) -> Path:
+    url = site_index.site_url_of(kb, article)
+    path = site_dir / url
+    return path / "index.html" if url.endswith("/") or not url else path
+
+
+def run_pagefind(site_dir: Path) -> None:
+    """Run the Pagefind binary of the `pagefind[extended]` package on the built site."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
+           "--exclude-selectors", EXCLUDE, "--silent"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    except FileNotFoundError as exc:  # pragma: no cover - python itself is missing
+        raise BuildError(f"cannot run Pagefind: {exc}") from exc
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        hint = "install it with `pip install 'helpgen[pagefind]'`, or set `search: lunr` in helpgen.yml"
+        raise BuildError(f"Pagefind failed ({detail[-1] if detail else done.returncode}): {hint}")
+
+
+# Material's search worker is replaced by this idle one: the page answers queries from Pagefind, and
+# the worker only has to say it is ready (no lunr, no index in the worker).
+IDLE_WORKER = """/* helpgen: Pagefind backend. Material's lunr worker is not used: the page answers queries from
+   Pagefind (assets/search/helpgen-pagefind.js). This worker only answers Material's setup. */
+self.onmessage = function (ev) {
+  var m = ev.data || {};
+  if (m.type === 0) self.postMessage({ type: 1 });
+  else if (m.type === 2) self.postMessage({ type: 3, data: { items: [] } });
+};
+"""
+BRIDGE = "assets/search/helpgen-pagefind.js"
+
+
+def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
+    """Keep only the settings in each search_index.json, replace Material's worker with an idle one,
+    and give each language's copy of helpgen-pagefind.js its settings (known before any fetch)."""
+    for path in site_index.index_files(site_dir):
+        lang, prefix = site_index.language_of(kb, site_dir, path)
+        lang_root = path.parent.parent
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["docs"] = []
+        helpgen = data.setdefault("config", {}).setdefault("helpgen", {})
+        root = "../" * prefix.count("/")
+        helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/"})
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        for worker in sorted((lang_root / "assets" / "javascripts" / "workers").glob("search.*.js")):
+            worker.write_text(IDLE_WORKER, encoding="utf-8")
+        bridge = lang_root / BRIDGE
+        if bridge.is_file():
+            settings = json.dumps(helpgen, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            bridge.write_text(f"window.helpgenSearchConfig = {settings};\n" + bridge.read_text(encoding="utf-8"),
+                              encoding="utf-8")
+
+
+def apply_pagefind(site_dir: Path, kb: KnowledgeBase) -> int:
+    """Index a built site with Pagefind (see the module docstring); returns the articles indexed."""
+    site_dir = Path(site_dir)
+    if not _has_pagefind():
+        raise BuildError("helpgen.yml asks for `search: pagefind` but the `pagefind` package is not installed: "
+                         "install it with `pip install 'helpgen[pagefind]'`, or set `search: lunr`",
+                         kb.config.source, kb.config.line_of("search") or None)
+    count = 0
+    for article in sorted(kb.published, key=lambda a: (a.lang, a.id)):
+        page = article_page(site_dir, kb, article)
+        if page.is_file() and mark_article(page, kb, article):
+            count += 1
+    run_pagefind(site_dir)
+    sort_entry(site_dir / BUNDLE / "pagefind-entry.json")
+    slim_indexes(site_dir, kb)
+    return count
+
+
+def sort_entry(path: Path) -> None:
+    """Pagefind lists the languages of its entry file in hash-map order: sort them (same input,
+    same output)."""
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def _has_pagefind() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pagefind") is not None

@@ -1,0 +1,177 @@
+/* helpgen search, Pagefind backend: answers Material's search-worker messages from Pagefind.
+ *
+ * Inert unless the site was built with the Pagefind backend: helpgen/search/pagefind_index.py then
+ * writes `window.helpgenSearchConfig` (with `backend: "pagefind"`) at the top of this file and
+ * replaces Material's lunr worker with an idle one that only answers Material's setup.
+ * Pagefind is loaded as soon as the page is, and helpgen-search.js hands Material's QUERY
+ * messages to this script, which answers on the worker object as the worker would. Material's search box, result list and markup
+ * (`li.md-search-result__item > a`, result meta text) are untouched: this script only produces
+ * the READY and RESULT messages Material's worker would send.
+ *
+ * Query: the same rewrite as the lunr backend where Pagefind allows it: question and filler words
+ * dropped, Chinese split into the index's words, error codes and pasted error messages turned
+ * into the tokens of their article's heavily weighted `codes` field. The words are searched
+ * together first (Pagefind returns pages with every word it knows); when that finds fewer than
+ * FULL_FIRST pages, each word is searched on its own and the scores are added, scaled by the
+ * share of the words a page matches (customers' questions need an OR).
+ * Only the site's own files are fetched (the bundle in pagefind/ at the site root).
+ */
+(function () {
+  "use strict";
+  var READY = 1, RESULT = 3, MAX_RESULTS = 10, MAX_SECTIONS = 3, TOKEN_WEIGHT = 3, COVERAGE = 2, FULL_FIRST = 3;
+  var RANKING = { pageLength: 0.0 };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
+  var SEP = /[\s\-_,:;!?=\[\]()"'\/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u200b]+/;
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, HAN = /[\u3400-\u9fff]/;
+  var state = { pagefind: null, loading: null, data: null, base: null, seq: 0, vocab: null };
+
+  function emit(worker, message) {
+    worker.dispatchEvent(new MessageEvent("message", { data: message }));
+  }
+
+  function load() {
+    if (state.loading) return state.loading;
+    var data = state.data, root = new URL(data.root || "", state.base);
+    state.loading = import(new URL(data.bundle, state.base).href + "pagefind.js").then(function (pf) {
+      state.pagefind = pf;
+      return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 24, ranking: RANKING }))
+        .then(function () { return pf.init ? pf.init() : null; })
+        .then(function () { return pf; });
+    });
+    return state.loading;
+  }
+
+  function splitHan(run, words) {
+    var out = [], i = 0;
+    while (i < run.length) {
+      var j = Math.min(run.length, i + 8);
+      while (j > i + 1 && !words.has(run.slice(i, j))) j--;
+      out.push(run.slice(i, j));
+      i = j;
+    }
+    return out;
+  }
+
+  function codeKey(code) { return code.toLowerCase().replace(/[^0-9a-z]/g, ""); }
+
+  /* The words to search, each with a weight: content words 1, error-code and message tokens more. */
+  function terms(query, data) {
+    var lower = query.toLowerCase(), out = {}, stops = {};
+    (data.stop_words || []).forEach(function (w) { stops[w] = true; });
+    Object.keys(data.codes || {}).forEach(function (code) {
+      if (/\d/.test(code) && code.indexOf(" ") < 0 && lower.indexOf(code) >= 0) out[codeKey(code)] = TOKEN_WEIGHT;
+    });
+    var key = " " + lower.split(SEP).filter(Boolean).join(" ") + " ";
+    Object.keys(data.messages || {}).forEach(function (message) {
+      if (key.trim() === message || (message.indexOf(" ") >= 0 && key.indexOf(" " + message + " ") >= 0))
+        out[data.messages[message]] = TOKEN_WEIGHT;
+    });
+    var text = lower;
+    (data.stop_words || []).filter(function (w) { return HAN.test(w); })
+      .forEach(function (w) { text = text.split(w).join(" "); });
+    if (data.vocabulary && data.vocabulary.length) {
+      state.vocab = state.vocab || new Set(data.vocabulary);
+      text = text.replace(HAN_RUN, function (run) { return " " + splitHan(run, state.vocab).join(" ") + " "; });
+    }
+    text.split(SEP).forEach(function (word) {
+      if (word && !stops[word] && !(word in out)) out[word] = 1;
+    });
+    if (!Object.keys(out).length)  /* only question words ("how do i"): search them as typed, like lunr */
+      lower.split(SEP).forEach(function (word) { if (word) out[word] = 1; });
+    return out;
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  /* All words in one Pagefind search (one scoring pass: fast on large sites); when that finds fewer
+     than FULL_FIRST pages, one search per word (rankWords). */
+  function rank(pf, words) {
+    var names = Object.keys(words);
+    if (names.length < 2 || !FULL_FIRST) return rankWords(pf, words);
+    return pf.search(names.join(" ")).then(function (full) {
+      var results = full && full.results || [];
+      if (results.length < FULL_FIRST) return rankWords(pf, words);
+      var all = {};
+      names.forEach(function (w) { all[w] = true; });
+      return results.slice(0, MAX_RESULTS).map(function (r) { return { result: r, score: r.score, matched: all }; });
+    });
+  }
+
+  /* Search each word on its own and add up the scores (an OR, ranked by coverage). */
+  function rankWords(pf, words) {
+    var names = Object.keys(words);
+    return Promise.all(names.map(function (w) { return pf.search(w); })).then(function (answers) {
+      var pages = {};
+      answers.forEach(function (answer, i) {
+        if (!answer || !answer.results) return;
+        answer.results.forEach(function (r) {
+          var page = pages[r.id] || (pages[r.id] = { result: r, score: 0, matched: {} });
+          page.score += r.score * words[names[i]];
+          page.matched[names[i]] = true;
+        });
+      });
+      var list = Object.keys(pages).map(function (id) {
+        var p = pages[id];
+        p.score *= Math.pow(Object.keys(p.matched).length / names.length, COVERAGE);
+        return p;
+      });
+      list.sort(function (a, b) { return b.score - a.score || (a.result.id < b.result.id ? -1 : 1); });
+      return list.slice(0, MAX_RESULTS);
+    });
+  }
+
+  function item(page, doc, shown) {
+    var terms = {};
+    shown.forEach(function (w) { terms[w] = !!page.matched[w]; });
+    var url = new URL(doc.url, location.href).href;
+    var group = [{ location: url, title: escapeHTML(doc.meta && doc.meta.title || doc.url),
+                   text: doc.excerpt || "", score: page.score, terms: terms }];
+    (doc.sub_results || []).filter(function (s) { return s.url && s.url.indexOf("#") > 0; })
+      .slice(0, MAX_SECTIONS).forEach(function (s) {
+        group.push({ location: new URL(s.url, location.href).href, title: escapeHTML(s.title || ""),
+                     text: s.excerpt || "", score: page.score / 2, terms: terms });
+      });
+    return group;
+  }
+
+  function answer(worker, query) {
+    var seq = ++state.seq;
+    var words = terms(query, state.data);
+    var shown = Object.keys(words).filter(function (w) { return words[w] === 1; });
+    if (!query.trim() || !Object.keys(words).length) {
+      emit(worker, { type: RESULT, data: { items: [] } });
+      return;
+    }
+    load().then(function (pf) { return rank(pf, words); }).then(function (pages) {
+      return Promise.all(pages.map(function (p) { return p.result.data(); })).then(function (docs) {
+        if (seq !== state.seq) return;  /* a newer query is on its way */
+        var items = docs.map(function (doc, i) { return item(pages[i], doc, shown); });
+        emit(worker, { type: RESULT, data: { items: items } });
+      });
+    }).catch(function (err) {
+      if (seq === state.seq) emit(worker, { type: RESULT, data: { items: [] } });
+      if (window.console) console.warn("helpgen search (Pagefind):", err);
+    });
+  }
+
+  function siteBase() {
+    try {
+      var cfg = JSON.parse(document.getElementById("__config").textContent);
+      return new URL(cfg.base || ".", location.href);
+    } catch (e) {
+      return new URL(".", location.href);
+    }
+  }
+
+  /* helpgen writes the settings at the top of this file when it builds a Pagefind site. */
+  var config = window.helpgenSearchConfig;
+  if (!config || config.backend !== "pagefind" || location.protocol === "file:") return;
+  state.data = config;
+  state.base = siteBase();
+  load().then(function () { document.documentElement.dataset.helpgenSearch = "ready"; })
+    .catch(function (err) { if (window.console) console.warn("helpgen search (Pagefind):", err); });
+
+  /* helpgen-search.js hands Material's QUERY messages (and the worker to answer on) to this. */
+  window.helpgenPagefind = { data: config, query: answer, terms: function (q) { return terms(q, config); } };
+})();
