@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -41,6 +42,7 @@ def measure_helpgen(kb_dir: Path, out: Path) -> dict:
             spent["mkdocs"] += time.perf_counter() - t
 
     site_build.run_mkdocs = timed
+    _time_search(spent)
     t0 = time.perf_counter()
     kb, _ = load_kb(kb_dir)
     check_kb(kb)
@@ -48,8 +50,34 @@ def measure_helpgen(kb_dir: Path, out: Path) -> dict:
     wall = time.perf_counter() - t0
     pages = [out / a.id / "index.html" for a in kb.published]
     return {"wall": wall, "mkdocs": spent["mkdocs"], "own": wall - spent["mkdocs"], "rss_mb": _rss_mb(),
+            "search": spent.get("search", 0.0), "pagefind": spent.get("pagefind", 0.0),
             "article_html_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1024,
             "site_mb": _size_mb(out), "pages": result.pages}
+
+
+def _time_search(spent: dict) -> None:
+    """Time SEARCH's post-process step, and the Pagefind indexing inside it (`search: auto` picks
+    Pagefind above helpgen.search.pagefind_index.PAGEFIND_THRESHOLD articles)."""
+    import importlib
+
+    for module, name, key in (("helpgen.search.site_index", "postprocess_search_index", "search"),
+                              ("helpgen.search.pagefind_index", "apply_pagefind", "pagefind")):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        real = getattr(mod, name, None)
+        if real is None:
+            continue
+
+        def timed(*args, _real=real, _key=key, **kwargs):
+            t = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spent[_key] = spent.get(_key, 0.0) + time.perf_counter() - t
+
+        setattr(mod, name, timed)
 
 
 def measure_plain(kb_dir: Path, out: Path) -> dict:
@@ -61,9 +89,10 @@ def measure_plain(kb_dir: Path, out: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix="plain-"))
     shutil.copytree(kb_dir / "articles", work / "docs")
     (work / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    base = base_config()  # like with like: the theme features and Markdown extensions helpgen sites use
     config = {"site_name": "Plain", "docs_dir": str(work / "docs"), "site_dir": str(out),
-              "theme": {"name": "material", "font": False, "features": ["navigation.prune"]},
-              "plugins": ["search"], "markdown_extensions": base_config()["markdown_extensions"]}
+              "theme": {"name": "material", "font": False, "features": base["theme"]["features"]},
+              "plugins": ["search"], "markdown_extensions": base["markdown_extensions"]}
     (work / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     t0 = time.perf_counter()
     build(load_config(config_file=str(work / "mkdocs.yml")))
@@ -93,6 +122,7 @@ def bench(n: int, root: Path, repeat: int) -> None:
     from synth_kb import make_kb
 
     kb_dir = make_kb(root / f"kb{n}", n)
+    load_before = _load()
     plains, helpgens = [], []
     for i in range(repeat):  # interleaved, best of `repeat`: other load on the machine shows less
         plains.append(run_child("plain", kb_dir, root / f"plain{n}-{i}"))
@@ -105,7 +135,18 @@ def bench(n: int, root: Path, repeat: int) -> None:
               f"article page {r['article_html_kb']:5.1f} kB   site {r['site_mb']:7.1f} MB   pages {r['pages']}")
     print(f"helpgen own work (load, check, stage, catalogue, search post-process): {helpgen['own']:.1f} s = "
           f"{100 * helpgen['own'] / helpgen['wall']:.1f}% of its wall time (mkdocs part {helpgen['mkdocs']:.1f} s)")
-    print(f"ratio helpgen / plain mkdocs: {helpgen['wall'] / plain['wall']:.2f}x")
+    print(f"  of which search post-process {helpgen.get('search', 0):.1f} s (Pagefind indexing inside it: "
+          f"{helpgen.get('pagefind', 0):.1f} s); own work without Pagefind: "
+          f"{100 * (helpgen['own'] - helpgen.get('pagefind', 0)) / helpgen['wall']:.1f}%")
+    print(f"ratio helpgen / plain mkdocs: {helpgen['wall'] / plain['wall']:.2f}x"
+          + (f" ({(helpgen['wall'] - helpgen['pagefind']) / plain['wall']:.2f}x without the Pagefind step, "
+             "which the plain build does not have)" if helpgen.get("pagefind") else ""))
+    print(f"load average (1, 5, 15 min) before: {load_before}, after: {_load()}")
+
+
+def _load() -> str:
+    """The machine's load average: other work on it inflates both builds (the ratio suffers less)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _walls(runs: list[dict]) -> str:

@@ -236,3 +236,43 @@ def test_relpath_matches_posixpath(target, start):
     from helpgen.site.view import relpath
 
     assert relpath(target, start) == posixpath.relpath(target, start or ".")
+
+
+def test_glossary_terms_skip_code_and_keep_the_text_around_them():
+    import markdown
+
+    md = markdown.Markdown(extensions=["helpgen.site.abbr"], extension_configs={
+        "helpgen.site.abbr": {"glossary": {"PIN": "Personal number.", "direct debit": "A pull payment."}}})
+    html = md.convert("A *PIN* and `PIN`, then a direct debit.\n\n- PIN first\n- no term")
+    assert html == ('<p>A <em><abbr title="Personal number.">PIN</abbr></em> and <code>PIN</code>, then a '
+                    '<abbr title="A pull payment.">direct debit</abbr>.</p>\n<ul>\n'
+                    '<li><abbr title="Personal number.">PIN</abbr> first</li>\n<li>no term</li>\n</ul>')
+
+
+def test_glossary_marking_matches_the_stock_abbr_walk():
+    """The fast treeprocessor marks exactly what Markdown's own `abbr` walk marks (Latin terms)."""
+    import markdown
+
+    text = ("The IBAN and PIN (not PINs) of a direct debit.\n\n| PIN | x |\n|---|---|\n| a PIN, IBAN | "
+            "**PIN** |\n\n> IBAN quoted, *PIN* [PIN](x.md) PIN\n\n*[x]: unused")
+    defs = "\n*[PIN]: Personal number.\n*[IBAN]: Account number.\n*[direct debit]: A pull payment."
+    stock = markdown.Markdown(extensions=["abbr", "tables"]).convert(text + defs)
+    ours = markdown.Markdown(extensions=["helpgen.site.abbr", "tables"]).convert(text + defs)
+    assert ours == stock and ours.count("<abbr") == 12  # x in the table header too
+
+
+def test_nav_splits_folders_of_more_than_forty_into_sections_of_at_most_25(make_kb):
+    from helpgen.site.mkdocs_config import NAV_CHUNK, nav
+
+    files = {f"articles/cards/a{i:03d}.md": f"---\ntitle: Card topic {i:03d} explained\nlevel: beginner\n"
+             f"stage: using\n---\nText.\n" for i in range(85)}
+    files.update({f"articles/fees/f{i}.md": f"---\ntitle: Fee {i}\nlevel: beginner\nstage: using\n---\nText.\n"
+                  for i in range(3)})
+    items = nav(View(load(make_kb(files)), "en"))
+    cards = next(i["Cards"] for i in items if isinstance(i, dict) and "Cards" in i)
+    sizes = [len(next(iter(group.values()))) for group in cards]
+    assert NAV_CHUNK == 40 and sizes == [22, 22, 22, 19]
+    assert list(cards[0]) == ["Card topic 000… – Card topic 021…"]
+    assert [p for g in cards for p in next(iter(g.values()))] == [f"cards/a{i:03d}.md" for i in range(85)]
+    assert next(i["Fees"] for i in items if isinstance(i, dict) and "Fees" in i) == [
+        "fees/f0.md", "fees/f1.md", "fees/f2.md"]

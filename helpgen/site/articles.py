@@ -51,7 +51,7 @@ def rewrite_links(body: str, source: str, doc: str, mapping: dict[str, str]) -> 
     for line in body.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        elif not fenced:
+        elif not fenced and ("](" in line or "]:" in line):  # most lines hold no link at all
             line = _INLINE.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
                                + m.group(3), line)
             line = _REFDEF.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
@@ -89,7 +89,7 @@ def article_meta(view: View, article: Article) -> dict:
                        "url": view.url(level_doc(article.level))})
     badges += [{"kind": "stage", "label": view.stage_label(s), "url": view.url(stage_doc(s))}
                for s in article.stages if s in view.kb.config.stage_ids]
-    by_id = {a.id: a for a in view.articles}
+    by_id = view.by_id
     related = [{"title": by_id[r].title, "url": view.url(article_doc(by_id[r]))}
                for r in article.related if r in by_id]
     meta: dict = {"title": article.title}

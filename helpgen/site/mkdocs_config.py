@@ -16,6 +16,8 @@ from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, TROUB
 
 POLYFILL = "assets/helpgen/iframe-worker.js"  # offline search from file:// (no unpkg.com)
 ZH_SEPARATOR = r"[\s\u200b\-]+"
+NAV_CHUNK = 40  # most articles one nav section lists (navigation.prune shows the whole active section)
+NAV_GROUP = 25  # a bigger folder is split into sections of at most this many
 
 
 def template_dir() -> Path:
@@ -81,7 +83,7 @@ def nav(view: View) -> list:
         node = tree
         for folder in article.id.split("/")[:-1]:
             node = node.setdefault(("dir", folder), {})
-        node.setdefault(("pages", ""), []).append(article_doc(article))
+        node.setdefault(("pages", ""), []).append(article)
     areas = _tree_items(tree)
     label = L["troubleshooting_index"]
     same = next((a for a in areas if isinstance(a, dict) and label in a), None)
@@ -92,14 +94,31 @@ def nav(view: View) -> list:
               {L["levels"]: [level_doc(lv) for lv in view.levels]}, {L["glossary"]: GLOSSARY},
               {L["whats_new"]: WHATS_NEW}]
     if view.unsorted:
-        items.append({L["unsorted"]: [UNSORTED_PAGE] + [article_doc(a) for a in view.unsorted]})
+        items.append({L["unsorted"]: [UNSORTED_PAGE] + chunked(list(view.unsorted))})
     return items
 
 
 def _tree_items(node: dict) -> list:
-    pages = node.get(("pages", ""), [])
+    pages = chunked(node.get(("pages", ""), []))
     folders = sorted((k[1], v) for k, v in node.items() if k[0] == "dir")
     return pages + [{area_label(name): _tree_items(child)} for name, child in folders]
+
+
+def chunked(articles: list, limit: int = NAV_CHUNK, size: int = NAV_GROUP) -> list:
+    """A folder's articles as nav entries; a folder of more than `limit` articles becomes sub-sections
+    of at most `size` (labelled "first title – last title"), so a pruned page never lists hundreds."""
+    docs = [article_doc(a) for a in articles]
+    if len(articles) <= limit:
+        return docs
+    groups = -(-len(articles) // size)
+    step = -(-len(articles) // groups)  # balanced groups: 51 articles -> 17 + 17 + 17, not 25 + 25 + 1
+    return [{f"{_short(articles[i].title)} – {_short(articles[min(i + step, len(articles)) - 1].title)}":
+             docs[i:i + step]} for i in range(0, len(articles), step)]
+
+
+def _short(title: str, words: int = 3) -> str:
+    parts = title.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def mkdocs_config(view: View, *, docs_dir: str, site_dir: str, custom_dir: str, glossary: dict[str, str],

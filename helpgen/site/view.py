@@ -56,6 +56,11 @@ class View:
                 own.setdefault(a.id, a)
         return tuple(sorted(own.values(), key=lambda a: a.id))
 
+    @cached_property
+    def by_id(self) -> dict[str, Article]:
+        """This language's articles by id (built once: looked up for every article's related links)."""
+        return {a.id: a for a in self.articles}
+
     def is_fallback(self, article: Article) -> bool:
         return self.lang != self.kb.config.language and article.lang != self.lang
 
