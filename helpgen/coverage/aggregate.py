@@ -80,13 +80,17 @@ def _trend(periods: np.ndarray, gran: str, rows) -> dict:
     return {"granularity": gran, "periods": out}
 
 
-def _first_texts(table, idx, k: int) -> list[str]:
-    seen, out = set(), []
-    for i in idx:
+def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
+    """Up to k texts in `idx` order, skipping near-repeats (≥ 60% of words shared with one already chosen)."""
+    chosen: list[set[str]] = []
+    out: list[str] = []
+    for i in idx[:scan]:
         text = " ".join(table.texts[i].split())[:300]
-        if text.lower() not in seen:
-            seen.add(text.lower())
-            out.append(text)
+        words = set(re.findall(r"[^\W\d_]+", text.lower()))
+        if any(len(words & w) >= 0.6 * max(len(words | w), 1) for w in chosen):
+            continue
+        chosen.append(words)
+        out.append(text)
         if len(out) == k:
             break
     return out
