@@ -30,6 +30,12 @@ class DateParser:
 
     def parse(self, value: object) -> datetime | None:
         """A timezone-aware datetime, or None when the value is empty; ValueError when unreadable."""
+        if type(value) is str and len(value) >= 10 and value[4] == "-" and not value[-1].isspace():
+            try:  # fast path: ISO 8601, what most exports write
+                result = datetime.fromisoformat(value)
+                return result if result.tzinfo else result.replace(tzinfo=timezone.utc)
+            except ValueError:
+                pass
         if value is None or value == "":
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -96,13 +102,27 @@ def _from_iso(text: str) -> datetime | None:
     return result
 
 
+# What NAMED_FORMATS can match: ASCII letters (month names, AM/PM; plus the few non-ASCII letters that re's
+# IGNORECASE folds onto them), digits, whitespace, `,`, `:` and `/`. Anything else cannot match: skip strptime,
+# whose regex cache (5 formats in Python 3.11) thrashes when many formats are tried.
+NAMED_CHARS_RE = re.compile(r"[A-Za-z\d\s,:/\u0130\u0131\u017f\u212a]+")
+ASCII_DIGIT_RE = re.compile(r"[0-9]")  # every named format has %d, which starts with an ASCII digit
+_last_named = [NAMED_FORMATS[0]]  # the format that matched last is tried first
+
+
 def _from_named(text: str) -> datetime | None:
     cleaned = ZONE_WORDS.sub("", text.replace(" at ", " "))
-    for fmt in NAMED_FORMATS:
+    if not NAMED_CHARS_RE.fullmatch(cleaned) or not ASCII_DIGIT_RE.search(cleaned) or \
+            ("/" not in cleaned and cleaned.upper() == cleaned.lower()):
+        return None  # every named format needs a digit and a month name, AM/PM or a `/`
+    last = _last_named[0]
+    for fmt in (last, *NAMED_FORMATS):  # at most one format matches a whole text, so the order is free
         try:
-            return datetime.strptime(cleaned, fmt)
+            result = datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
+        _last_named[0] = fmt
+        return result
     return None
 
 

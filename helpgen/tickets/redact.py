@@ -87,6 +87,12 @@ NUMBER_RULES: tuple[tuple[str, re.Pattern[str], Callable[[str], bool] | None], .
 NUMBERS_RE = re.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, p, _) in enumerate(NUMBER_RULES)), re.ASCII)
 
 
+def _may_hold_number(text: str) -> bool:
+    """Cheap pre-check for CANDIDATE_RE, which needs an ASCII digit or two `:` (substring tests beat a regex)."""
+    return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text
+            or "6" in text or "7" in text or "8" in text or "9" in text or text.count(":") > 1)
+
+
 class Redactor:
     """Replace personal data with placeholders such as `[email]`; `.counts` tallies each kind."""
 
@@ -102,7 +108,7 @@ class Redactor:
             text = pattern.sub(self._user, text)
         if "@" in text:
             text = EMAIL_RE.sub(self._email, text)
-        if CANDIDATE_RE.search(text):  # most texts have no long number: skip the full scan
+        if _may_hold_number(text) and CANDIDATE_RE.search(text):  # most texts have no long number
             text = NUMBERS_RE.sub(self._number, text)
         return text
 

@@ -57,7 +57,7 @@ HTML_RE = re.compile(r"<(?:p|div|br|span|a|b|i|strong|em|ul|ol|li|table|html|bod
 
 def html_to_text(text: str) -> str:
     """Plain text from an HTML body (some help desks export descriptions as HTML); other text unchanged."""
-    if not HTML_RE.search(text):
+    if "<" not in text or not HTML_RE.search(text):
         return text
     text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
     text = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|tr|h\d)>", "\n", text)

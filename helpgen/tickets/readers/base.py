@@ -159,7 +159,22 @@ def tags_of(value: Any) -> tuple[str, ...]:
     return tuple(t for t in TAG_SPLIT_RE.split(text_of(value)) if t)
 
 
+_CHANNEL_CACHE: dict[str, str] = {}  # raw channel cell -> channel; exports repeat a handful of values
+
+
 def channel_of(value: Any) -> str:
+    if type(value) is str:
+        known = _CHANNEL_CACHE.get(value)
+        if known is not None:
+            return known
+        result = _channel(value)
+        if len(_CHANNEL_CACHE) < 1000:
+            _CHANNEL_CACHE[value] = result
+        return result
+    return _channel(value)
+
+
+def _channel(value: Any) -> str:
     if isinstance(value, Mapping):  # Zendesk: "via": {"channel": "email", ...}
         value = value.get("channel")
     if not value:
@@ -189,19 +204,39 @@ class RecordBuilder:
 
     def build(self, rec: Mapping[str, Any], line: int, replies: Sequence[tuple[str, Any]] | None = None) -> Ticket | None:
         """The ticket for `rec`; None (with a warning) when it has no question text."""
-        ctx = self.ctx
-        question = ctx.redact(clean_message(html_to_text(text_of(rec.get("body")))))
-        subject = ctx.redact(one_line(text_of(rec.get("subject"))))
+        ctx, get = self.ctx, rec.get
+        redact = ctx.redactor.redact if ctx.redactor is not None else _same
+        question = redact(clean_message(html_to_text(text_of(get("body")))))
+        subject = redact(" ".join(text_of(get("subject")).split()))
         if not question and not subject:
             ctx.warn(self.path, line, "no question text (empty `body`), row skipped")
             return None
         if replies is None:
-            replies = [(text_of(rec.get("reply")), rec.get("replied_at"))]
-        cleaned = [(clean_message(html_to_text(text_of(t))), at) for t, at in replies if text_of(t).strip()]
-        links = tuple(dict.fromkeys(a for t, _ in cleaned for a in ctx.links.find(t)))
-        built = tuple(Reply(ctx.redact(t), self.when(at, line, "replied_at")) for t, at in cleaned if t)
-        ident = one_line(text_of(rec.get("id"))) or f"{self.path.name}:{line}"
-        return Ticket(id=ident, created=self.when(rec.get("created_at"), line, "created_at"),
-                      channel=channel_of(rec.get("channel")), subject=subject, question=question or subject,
-                      replies=built, status=one_line(text_of(rec.get("status"))).lower(),
-                      tags=tags_of(rec.get("tags")), linked_articles=links, source=self.source, line=line)
+            replies = ((text_of(get("reply")), get("replied_at")),)
+        built, links = self._replies(replies, line, redact)
+        ident = " ".join(text_of(get("id")).split()) or f"{self.path.name}:{line}"
+        return Ticket(id=ident, created=self.when(get("created_at"), line, "created_at"),
+                      channel=channel_of(get("channel")), subject=subject, question=question or subject,
+                      replies=built, status=" ".join(text_of(get("status")).split()).lower(),
+                      tags=tags_of(get("tags")), linked_articles=links, source=self.source, line=line)
+
+    def _replies(self, replies: Sequence[tuple[Any, Any]], line: int,
+                 redact: Callable[[str], str]) -> tuple[tuple[Reply, ...], tuple[str, ...]]:
+        """The cleaned, redacted replies and the article ids they link (found before redaction)."""
+        built: list[Reply] = []
+        links: tuple[str, ...] = ()
+        for raw, at in replies:
+            raw = text_of(raw)
+            if not raw.strip():
+                continue
+            text = clean_message(html_to_text(raw))
+            found = self.ctx.links.find(text)
+            if found:
+                links = tuple(dict.fromkeys(links + found)) if links else found
+            if text:
+                built.append(Reply(redact(text), self.when(at, line, "replied_at")))
+        return tuple(built), links
+
+
+def _same(text: str) -> str:
+    return text

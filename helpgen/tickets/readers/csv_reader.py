@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Iterator
+from operator import itemgetter
+from typing import Callable, Iterator
 
 from helpgen.errors import TicketError
 from helpgen.tickets.model import Ticket
@@ -53,14 +54,20 @@ class CsvReader(Reader):
         columns = resolve_columns(header, ctx.columns, str(path))
         index = {key: header.index(col) for key, col in columns.items()}
         builder, rows = RecordBuilder(ctx, path), 0
+        keys, last = tuple(index), max(index.values())
+        pick = _picker(tuple(index.values()))
         previous_end = reader.line_num
         for row in reader:
             line, previous_end = previous_end + 1, reader.line_num
             self._line = line
-            if not any(cell.strip() for cell in row):
+            if not any(map(str.strip, row)):
                 continue
             rows += 1
-            ticket = builder.build({key: row[i] if i < len(row) else "" for key, i in index.items()}, line)
+            if len(row) > last:
+                record = dict(zip(keys, pick(row)))
+            else:
+                record = {key: row[i] if i < len(row) else "" for key, i in index.items()}
+            ticket = builder.build(record, line)
             if ticket is not None:
                 yield ticket
             if rows % PROGRESS_EVERY == 0:
@@ -68,6 +75,13 @@ class CsvReader(Reader):
         if rows == 0:
             ctx.warn(path, 1, "no tickets in this file: it has a header row but no rows below it")
         ctx.tick(raw.tell())
+
+
+def _picker(positions: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast `row -> cells at positions` (itemgetter returns a bare value for one position)."""
+    if len(positions) == 1:
+        return lambda row, i=positions[0]: (row[i],)
+    return itemgetter(*positions)
 
 
 def _chain(first: str, stream) -> Iterator[str]:

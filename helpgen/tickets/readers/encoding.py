@@ -131,7 +131,14 @@ def decoded_lines(raw: BinaryIO, encoding: str, path: Path) -> Iterator[str]:
             stream.detach()  # the caller closes the binary file
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    plain = codecs.lookup(encoding).name == "utf-8"  # stateless per line: bytes.decode is enough
     for n, line in enumerate(raw, 1):
+        if plain:
+            try:
+                yield line.decode("utf-8")
+                continue
+            except UnicodeDecodeError:
+                plain = False  # let the incremental decoder report it (or keep a sequence cut at the end)
         try:
             yield decoder.decode(line)
         except UnicodeDecodeError as exc:
