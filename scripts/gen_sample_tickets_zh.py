@@ -20,6 +20,8 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from helpgen.tickets.redact import luhn_ok
+
 # ---------------------------------------------------------------------------------------------
 # Templates. Slots: {days} {hours} {amount} {merchant} {country} {when} {n} {age} {years} {email}
 # {phone} {card} {iban}. "count" is the exact number of tickets about the topic.
@@ -302,15 +304,7 @@ COLUMNS = ("id", "created_at", "channel", "subject", "body", "status", "reply", 
 OUT = Path(__file__).resolve().parents[1] / "sample_kb" / "tickets" / "zh" / "tickets.csv"
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-assert all(_luhn_ok(c.replace(" ", "")) for c in TEST_CARDS), "test card numbers must pass the Luhn check"
+assert all(luhn_ok(c.replace(" ", "")) for c in TEST_CARDS), "test card numbers must pass the Luhn check"
 
 
 def fill(rng: random.Random, text: str, person: tuple[str, str, str]) -> str:

@@ -8,6 +8,19 @@ from helpgen.config import Config, Support
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.tickets.model import Reply, Ticket
 
+# An article file with front matter, for tests that write a KB folder.
+ARTICLE = """---
+title: {title}
+summary: {summary}
+level: beginner
+stage: using
+questions:
+{questions}
+---
+
+{body}
+"""
+
 ARTICLES = {
     "cards/track-your-card": ("Track your card delivery", "When your new card arrives and how to track it.",
                               ["Where is my new card?", "my card has not arrived yet", "how long does card delivery take"],

@@ -12,19 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from helpgen.coverage.cli import coverage_command
+from test_coverage_fixtures import ARTICLE
 
 SITE = "https://help.example.test/"
-ARTICLE = """---
-title: {title}
-summary: {summary}
-level: beginner
-stage: using
-questions:
-{questions}
----
-
-{body}
-"""
 # id -> (English title, Chinese title, Chinese summary, Chinese questions, Chinese body); None = English only
 ARTICLES = {
     "cards/track-your-card": ("Track your card delivery", "查询卡片配送进度", "新卡多久能寄到，怎样查看物流。",

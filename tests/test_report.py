@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from test_coverage_fixtures import history, make_kb, ticket
+from test_coverage_fixtures import ARTICLE, history, make_kb, ticket
 from helpgen.coverage.analyse import analyse
 from helpgen.report import render
 from helpgen.report.render import write_report
 
-ARTICLE = """---
-title: {title}
-summary: {summary}
-level: beginner
-stage: using
-questions:
-{questions}
----
-
-{body}
-"""
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,11 @@ def _trend(periods: np.ndarray, gran: str, rows) -> dict:
     return {"granularity": gran, "periods": out}
 
 
+def _near_repeat(words: set[str], chosen: list[set[str]], share: float) -> bool:
+    """True when `words` shares at least `share` of its union with one of `chosen` (Jaccard)."""
+    return any(len(words & w) >= share * max(len(words | w), 1) for w in chosen)
+
+
 def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
     """Up to k texts in `idx` order, skipping near-repeats (≥ 60% of words shared with one already chosen)."""
     chosen: list[set[str]] = []
@@ -87,7 +92,7 @@ def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
     for i in idx[:scan]:
         text = " ".join(table.texts[i].split())[:300]
         words = set(re.findall(r"[^\W\d_]+", text.lower()))
-        if any(len(words & w) >= 0.6 * max(len(words | w), 1) for w in chosen):
+        if _near_repeat(words, chosen, 0.6):
             continue
         chosen.append(words)
         out.append(text)
@@ -171,7 +176,7 @@ def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]
         toks = set(tokens(text))
         if not 3 <= len(text.split()) <= 25 or not toks:
             continue
-        if any(len(toks & o) / len(toks | o) >= 0.5 for o in known + chosen):
+        if _near_repeat(toks, known + chosen, 0.5):
             continue
         chosen.append(toks)
         out.append(text)

@@ -169,12 +169,17 @@ def slugify(text: str) -> str:
 # --- articles ----------------------------------------------------------------------------------
 
 def _load_articles(root: Path, config: Config, sink: _Sink) -> list[Article]:
-    articles = []
-    for rel in files_under(root, "articles", ".md"):
+    return _parse_folder(root, "articles", parse_article, config, sink)
+
+
+def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink) -> list:
+    """Every `.md` file under `folder` that reads and parses (problems go to `sink`)."""
+    items = []
+    for rel in files_under(root, folder, ".md"):
         text = read_text(root, rel, sink)
-        if text is not None and (article := parse_article(rel, text, config, sink)) is not None:
-            articles.append(article)
-    return articles
+        if text is not None and (item := parse(rel, text, config, sink)) is not None:
+            items.append(item)
+    return items
 
 
 def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article | None:
@@ -396,12 +401,7 @@ def _close(entries: list[Entry], current: dict | None, rel: str, lang: str) -> N
 
 
 def _load_whats_new(root: Path, config: Config, sink: _Sink) -> list[Entry]:
-    entries = []
-    for rel in files_under(root, "whats-new", ".md"):
-        text = read_text(root, rel, sink)
-        if text is not None and (entry := parse_whats_new(rel, text, config, sink)) is not None:
-            entries.append(entry)
-    return entries
+    return _parse_folder(root, "whats-new", parse_whats_new, config, sink)
 
 
 def parse_whats_new(rel: str, text: str, config: Config, sink: _Sink) -> Entry | None:

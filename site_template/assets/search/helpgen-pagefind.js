@@ -40,17 +40,6 @@
     return state.loading;
   }
 
-  function splitHan(run, words) {
-    var out = [], i = 0;
-    while (i < run.length) {
-      var j = Math.min(run.length, i + 8);
-      while (j > i + 1 && !words.has(run.slice(i, j))) j--;
-      out.push(run.slice(i, j));
-      i = j;
-    }
-    return out;
-  }
-
   function codeKey(code) { return code.toLowerCase().replace(/[^0-9a-z]/g, ""); }
 
   /* The words to search, each with a weight: content words 1, error-code and message tokens more. */
@@ -70,7 +59,7 @@
       .forEach(function (w) { text = text.split(w).join(" "); });
     if (data.vocabulary && data.vocabulary.length) {
       state.vocab = state.vocab || new Set(data.vocabulary);
-      text = text.replace(HAN_RUN, function (run) { return " " + splitHan(run, state.vocab).join(" ") + " "; });
+      text = text.replace(HAN_RUN, function (run) { return " " + window.helpgenSplitHan(run, state.vocab).join(" ") + " ";  /* helpgen-search.js */ });
     }
     text.split(SEP).forEach(function (word) {
       if (word && !stops[word] && !(word in out)) out[word] = 1;

@@ -97,6 +97,7 @@
     return out.length ? out.join(" ") : query;
   }
   window.helpgenRewriteQuery = function (q) { return rewrite(q, helpData()); };
+  window.helpgenSplitHan = splitHan;  /* shared with helpgen-pagefind.js */
 
   /* ---- mark readiness and results on <html> (Material renders first: its listener is older) ---- */
   var READY = 1, RESULT = 3;
