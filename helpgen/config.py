@@ -20,17 +20,43 @@ from helpgen.errors import ConfigError, Problem, located
 @dataclass(frozen=True)
 class Stage:
     id: str
-    label: str
+    label: str  # in the default language
     description: str = ""
+    # per-language texts from `label: {en: ..., zh: ...}`; the plain fields hold the default language's
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+    descriptions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang` (`zh-Hant` also finds `zh`), else the default one."""
+        return _in_language(self.labels, lang) or self.label
+
+    def description_in(self, lang: str) -> str:
+        return _in_language(self.descriptions, lang) or self.description
+
+
+def _in_language(texts: Mapping[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get(lang.split("-")[0].split("_")[0].lower(), "")
 
 
 DEFAULT_STAGES: tuple[Stage, ...] = (
-    Stage("onboarding", "Getting started", "First steps: set up, first payment, first top-up."),
+    Stage("onboarding", "Getting started", "First steps: create your account and set things up."),
     Stage("using", "Everyday use", "Short task articles for the things you do every week."),
     Stage("deepening", "Going further", "Advanced guides for power users."),
     Stage("adapting", "Solving problems", "Errors, troubleshooting and the jargon explained."),
     Stage("loyalty", "Staying up to date", "What's new, plans and your account."),
 )
+
+
+@dataclass(frozen=True)
+class Search:
+    """`search:` in helpgen.yml: a plain engine name, or a mapping of these keys."""
+
+    engine: str = "auto"  # auto | lunr | pagefind
+    # the home search box's hint, by language ("" = every language); default: taken from the KB
+    placeholder: Mapping[str, str] = field(default_factory=dict)
+
+    def placeholder_in(self, lang: str) -> str:
+        return _in_language(self.placeholder, lang) or self.placeholder.get("", "")
 
 
 @dataclass(frozen=True)
@@ -74,12 +100,16 @@ class Config:
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     feedback: Feedback = field(default_factory=Feedback)
     offline: bool = False
-    search: str = "auto"  # auto | lunr | pagefind
+    search: Search = field(default_factory=Search)  # `search: lunr` (a string) sets only the engine
     mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
     tickets: Tickets = field(default_factory=Tickets)
     source: str = field(default="helpgen.yml", metadata={"internal": True})  # where it was read from
     # line of each key in helpgen.yml, by dotted path ("support.email", "stages[1]"); for messages
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        if isinstance(self.search, str):  # replace(config, search="lunr") and the plain form
+            object.__setattr__(self, "search", Search(engine=self.search))
 
     def line_of(self, path: str) -> int:
         """Line of a key in helpgen.yml, or 0 when it is not there (e.g. a default)."""
@@ -242,6 +272,22 @@ class _Validator:
                 self.error(path + (key,), f"`{_dotted(path + (key,))}` must be text, got {_kind(item)}")
         return {str(k): str(v) for k, v in value.items()}
 
+    def localized(self, data: dict, path: tuple, default: str) -> dict[str, str]:
+        """Text, or a mapping language -> text (`{en: Help, zh: 帮助}`). Returns {"": text} for plain
+        text and {lang: text, ...} for a mapping (the loader adds "" for the default language)."""
+        value = _get(data, path[-1], default)
+        if not isinstance(value, dict):
+            return {"": self.string(data, path, default)}
+        out = {}
+        for lang, text in value.items():
+            if not self.language(lang, path + (lang,)):
+                continue
+            if isinstance(text, (str, int, float)) and not isinstance(text, bool):
+                out[str(lang)] = str(text)
+            else:
+                self.error(path + (lang,), f"`{_dotted(path + (lang,))}` must be text, got {_kind(text)}")
+        return out or {"": default}
+
     def language(self, value: Any, path: tuple) -> bool:
         if isinstance(value, str) and LANG_RE.match(value):
             return True
@@ -321,7 +367,7 @@ def _tickets(v: _Validator, data: Any) -> Tickets:
     )
 
 
-def _stages(v: _Validator, data: Any) -> tuple[Stage, ...]:
+def _stages(v: _Validator, data: Any, language: str) -> tuple[Stage, ...]:
     if data is None:
         return DEFAULT_STAGES
     if not isinstance(data, list) or not data:
@@ -335,14 +381,31 @@ def _stages(v: _Validator, data: Any) -> tuple[Stage, ...]:
             continue
         sid = d.get("id")
         if not isinstance(sid, str) or not STAGE_ID_RE.match(sid):
-            v.error(path, f"`stages[{i}].id` must be a short lower-case id such as `onboarding`, got {_kind(sid)}")
+            v.error(path, f"`stages[{i}].id` must be a short lower-case id such as `getting-started`, got {_kind(sid)}")
             continue
         if sid in seen:
             v.error(path + ("id",), f"stage id `{sid}` is listed twice, give each stage its own id")
         seen.add(sid)
-        label = v.string(d, path + ("label",), sid.replace("-", " ").capitalize())
-        stages.append(Stage(sid, label, v.string(d, path + ("description",), "")))
+        label, labels = _split(v.localized(d, path + ("label",), sid.replace("-", " ").replace("_", " ").capitalize()), language)
+        description, descriptions = _split(v.localized(d, path + ("description",), ""), language)
+        stages.append(Stage(sid, label, description, labels=labels, descriptions=descriptions))
     return tuple(stages) or DEFAULT_STAGES
+
+
+def _split(texts: dict[str, str], language: str) -> tuple[str, dict[str, str]]:
+    """(default-language text, per-language texts) of a `localized` value: the plain text, else the
+    default language's entry (`zh` also serves `zh-Hant`), else the first one given."""
+    per_lang = {k: t for k, t in texts.items() if k}
+    default = texts.get("") or _in_language(per_lang, language) or next(iter(per_lang.values()), "")
+    return default, per_lang
+
+
+def _search(v: _Validator, data: Any) -> Search:
+    if not isinstance(data, dict):  # the plain form: `search: lunr`
+        return Search(engine=v.choice({"search": data}, ("search",), "auto", SEARCH_ENGINES))
+    d, p = v.keys(data, ("search",), _field_names(Search)), ("search",)
+    placeholder = v.localized(d, p + ("placeholder",), "") if d.get("placeholder") is not None else {}
+    return Search(engine=v.choice(d, p + ("engine",), "auto", SEARCH_ENGINES), placeholder=placeholder)
 
 
 def _languages(v: _Validator, d: dict) -> tuple[str, tuple[str, ...]]:
@@ -366,10 +429,10 @@ def _build(v: _Validator, data: dict) -> Config:
         logo=v.string(d, ("logo",), ""),
         colors=colors,
         support=_support(v, d.get("support")),
-        stages=_stages(v, d.get("stages")),
+        stages=_stages(v, d.get("stages"), language),
         feedback=_feedback(v, d.get("feedback")),
         offline=v.boolean(d, ("offline",), False),
-        search=v.choice(d, ("search",), "auto", SEARCH_ENGINES),
+        search=_search(v, d.get("search")),
         mkdocs=v.mapping(d, ("mkdocs",), {}),
         tickets=_tickets(v, d.get("tickets")),
     )

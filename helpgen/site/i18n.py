@@ -8,7 +8,8 @@ LEVEL_LABELS = {
 
 LABELS = {
     "en": {
-        "home": "Home", "search_placeholder": "Describe your problem, e.g. \"my card has not arrived\"",
+        "home": "Home", "search_placeholder": "Describe your problem or question",
+        "search_example": "Describe your problem, e.g. \"{example}\"", "general": "General",
         "search_title": "How can we help?", "start_here": "Start here", "journey": "Your journey",
         "articles": "articles", "article": "article", "troubleshooting": "Something not working?",
         "troubleshooting_index": "Troubleshooting", "error_codes": "Error codes", "whats_new": "What's new",
@@ -29,7 +30,8 @@ LABELS = {
         "fallback": "This article is not translated yet; here is the original.",
     },
     "zh": {
-        "home": "首页", "search_placeholder": "描述您的问题，例如“我的卡还没收到”",
+        "home": "首页", "search_placeholder": "描述您的问题或疑问",
+        "search_example": "描述您的问题，例如“{example}”", "general": "概览",
         "search_title": "有什么可以帮您？", "start_here": "新手入门", "journey": "使用旅程",
         "articles": "篇文章", "article": "篇文章", "troubleshooting": "遇到问题？",
         "troubleshooting_index": "故障排查", "error_codes": "错误代码", "whats_new": "最新动态",

@@ -42,9 +42,28 @@ def count_label(view: View, n: int) -> str:
 
 
 def getting_started(view: View) -> list[Article]:
-    """Onboarding or beginner articles, in stage then `order` order."""
-    picked = [a for a in view.sorted_out if "onboarding" in a.stages or a.level == "beginner"]
+    """Articles of the first stage, and beginner articles, in stage then `order` order."""
+    start = view.roles.start
+    picked = [a for a in view.sorted_out if start in a.stages or a.level == "beginner"]
     return sorted(picked, key=lambda a: (view.stage_rank(a), *sort_key(a)))
+
+
+def start_here(view: View) -> list[Article]:
+    """The home page's "Start here": beginner articles of the first stage first, then getting_started."""
+    start = view.roles.start
+    return sorted(getting_started(view), key=lambda a: not (start in a.stages and a.level == "beginner"))
+
+
+def search_placeholder(view: View) -> str:
+    """The home search box's hint: `search.placeholder` from helpgen.yml, else an example question of
+    this language from the first "Start here" article that has one, else a plain invitation."""
+    L = view.labels
+    configured = view.kb.config.search.placeholder_in(view.lang)
+    if configured:
+        return configured
+    pool = start_here(view) or sorted(view.articles, key=lambda a: (view.stage_rank(a), *sort_key(a)))
+    example = next((a.questions[0] for a in pool if a.questions and not view.is_fallback(a)), "")
+    return L["search_example"].format(example=" ".join(example.split())) if example else L["search_placeholder"]
 
 
 def home_page(view: View) -> str:
@@ -54,15 +73,18 @@ def home_page(view: View) -> str:
     out = [front_matter(meta), '<div class="hg-hero">', f"<h1>{html.escape(L['search_title'])}</h1>",
            '<form class="hg-hero__form" role="search">',
            f'<input class="hg-hero__input" type="search" name="q" autocomplete="off" '
-           f'placeholder="{html.escape(L["search_placeholder"], quote=True)}" '
+           f'placeholder="{html.escape(search_placeholder(view), quote=True)}" '
            f'aria-label="{html.escape(L["search_title"], quote=True)}">', "</form>", "</div>", ""]
-    out += _home_start(view) + _home_journey(view) + _home_troubleshooting(view) + _home_news(view)
+    if view.sorted_out or not view.articles:
+        out += _home_start(view) + _home_journey(view) + _home_troubleshooting(view) + _home_news(view)
+    else:  # migrated docs with no level or stage yet: their own sections, in their own order
+        out += _home_sections(view) + _home_news(view)
     return "\n".join(out).rstrip() + "\n"
 
 
 def _home_start(view: View) -> list[str]:
     L = view.labels
-    start = sorted(getting_started(view), key=lambda a: not ("onboarding" in a.stages and a.level == "beginner"))
+    start = start_here(view)
     lines = ['<div class="hg-start" markdown>', "", f"## {L['start_here']}", ""]
     lines += [item(view, HOME, a, summary=False) for a in start[:HOME_TOP]]
     lines += ["", f"[{L['handbook']}]({HANDBOOK}){{ .md-button .md-button--primary }}", "", "</div>", ""]
@@ -73,11 +95,32 @@ def _home_journey(view: View) -> list[str]:
     lines = [f"## {view.labels['journey']}", "", '<div class="hg-journey" markdown>', ""]
     for stage in view.kb.config.stages:
         articles = view.in_stage(stage.id)
-        lines += ['<div markdown>', "", f"### [{md_escape(stage.label)}]({stage_doc(stage.id)})", "",
-                  f"{md_escape(stage.description)} ({count_label(view, len(articles))})" if stage.description
+        label, description = view.stage_text(stage)
+        lines += ['<div markdown>', "", f"### [{md_escape(label)}]({stage_doc(stage.id)})", "",
+                  f"{md_escape(description)} ({count_label(view, len(articles))})" if description
                   else count_label(view, len(articles)), ""]
         lines += [item(view, HOME, a, summary=False) for a in articles[:STAGE_TOP]]
         lines += ["", "</div>", ""]
+    return lines + ["</div>", ""]
+
+
+def sections(view: View) -> list[tuple[str, list[Article]]]:
+    """(folder, articles) of every product area, in `order` order; the top level first, then folders by
+    their first article's `order`, then name."""
+    groups: dict[str, list[Article]] = {}
+    for a in sorted(view.articles, key=sort_key):
+        groups.setdefault(a.area, []).append(a)
+    return sorted(groups.items(), key=lambda g: (g[0] != "", *sort_key(g[1][0])[:2], g[0]))
+
+
+def _home_sections(view: View) -> list[str]:
+    """The home page of a KB with no levels or stages yet: each section (folder) and its articles."""
+    L = view.labels
+    lines = [f"## {L['browse']}", "", '<div class="hg-journey" markdown>', ""]
+    for area, articles in sections(view):
+        lines += ['<div markdown>', "", f"### {md_escape(area_label(area) if area else L['general'])}", "",
+                  count_label(view, len(articles)), ""]
+        lines += [item(view, HOME, a, summary=False) for a in articles] + ["", "</div>", ""]
     return lines + ["</div>", ""]
 
 
@@ -101,8 +144,9 @@ def stage_page(view: View, stage_id: str) -> str:
     """Every article of one stage, grouped by level."""
     stage = next(s for s in view.kb.config.stages if s.id == stage_id)
     page = stage_doc(stage_id)
-    out = [front_matter({"title": stage.label}), f"# {md_escape(stage.label)}", ""]
-    out += [md_escape(stage.description), ""] if stage.description else []
+    label, description = view.stage_text(stage)
+    out = [front_matter({"title": label}), f"# {md_escape(label)}", ""]
+    out += [md_escape(description), ""] if description else []
     articles = view.in_stage(stage_id)
     for level in view.levels:
         group = [a for a in articles if a.level == level]
@@ -121,14 +165,14 @@ def level_page(view: View, level: str) -> str:
     for stage in view.kb.config.stages:
         group = [a for a in articles if view.stage_rank(a) == view.kb.config.stage_ids.index(stage.id)]
         if group:
-            out += [f"## {md_escape(stage.label)}", ""] + [item(view, page, a) for a in group] + [""]
+            out += [f"## {md_escape(view.stage_label(stage.id))}", ""] + [item(view, page, a) for a in group] + [""]
     if not articles:
         out += [view.labels["no_entries"], ""]
     return "\n".join(out)
 
 
 def handbook_page(view: View) -> str:
-    """The starter handbook: every onboarding or beginner article's title, summary and link."""
+    """The starter handbook: every first-stage or beginner article's title, summary and link."""
     L = view.labels
     out = [front_matter({"title": L["handbook"]}), f"# {L['handbook']}", "", L["handbook_intro"], ""]
     current = None
@@ -137,7 +181,7 @@ def handbook_page(view: View) -> str:
         if rank != current:
             current = rank
             stage = view.kb.config.stages[rank] if rank < len(view.kb.config.stages) else None
-            out += [f"## {md_escape(stage.label if stage else L['other'])}", ""]
+            out += [f"## {md_escape(view.stage_label(stage.id) if stage else L['other'])}", ""]
         out += [f"### {link(view, HANDBOOK, article)}", ""]
         out += [md_escape(article.summary), ""] if article.summary else []
     return "\n".join(out)
@@ -175,7 +219,8 @@ def troubleshooting_page(view: View) -> str:
     L = view.labels
     out = [front_matter({"title": L["troubleshooting_index"]}), f"# {L['troubleshooting_index']}", "",
            L["troubleshooting_intro"], "", f"[{L['error_codes']}]({ERRORS})", ""]
-    articles = [a for a in view.sorted_out if a.level == "troubleshooting" or "adapting" in a.stages]
+    fix = view.roles.troubleshooting
+    articles = [a for a in view.sorted_out if a.level == "troubleshooting" or (fix and fix in a.stages)]
     for area in sorted({a.area for a in articles}):
         out += [f"## {md_escape(area_label(area) if area else L['other'])}", ""]
         for a in sorted((a for a in articles if a.area == area), key=sort_key):
@@ -242,7 +287,7 @@ def unsorted_page(view: View) -> str:
 
 
 def area_label(folder: str) -> str:
-    """`top-up` -> `Top up`."""
+    """`user-settings` -> `User settings`."""
     words = folder.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 

@@ -5,7 +5,9 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from helpgen.config import Stage
 from helpgen.kb.model import LEVELS, Article, Entry, GlossaryTerm, KnowledgeBase
+from helpgen.kb.stages import StageRoles, stage_roles
 from helpgen.site import i18n
 from helpgen.site.catalogue import page_url
 
@@ -80,7 +82,17 @@ class View:
         return i18n.level_label(level, self.lang)
 
     def stage_label(self, stage_id: str) -> str:
-        return next((s.label for s in self.kb.config.stages if s.id == stage_id), stage_id)
+        return next((s.label_in(self.lang) for s in self.kb.config.stages if s.id == stage_id), stage_id)
+
+    def stage_text(self, stage: Stage) -> tuple[str, str]:
+        """(label, description) of a stage in this language."""
+        return stage.label_in(self.lang), stage.description_in(self.lang)
+
+    @cached_property
+    def roles(self) -> StageRoles:
+        """Stage roles (start, troubleshooting, ...), from the default language's articles: the same in
+        every language of the site."""
+        return stage_roles(self.kb.config, self.kb.in_language(""))
 
     def in_stage(self, stage_id: str) -> list[Article]:
         return sorted((a for a in self.sorted_out if stage_id in a.stages), key=sort_key)
