@@ -15,6 +15,7 @@ from helpgen.errors import ContentError, ExitStatus, HelpgenError, UnsafeOutputE
 from helpgen.kb.checks import today_default
 from helpgen.kb.load import load_kb, slugify
 from helpgen.kb.model import LEVELS
+from helpgen.kb.stages import new_article_stage
 
 TEMPLATE = Path(__file__).parent / "init_template"
 KB_ARG = click.Path(file_okay=False, path_type=Path)
@@ -52,21 +53,23 @@ def init(kb: Path) -> None:
     click.echo(f"created {kb} with {count} articles; next: helpgen check {kb} && helpgen build {kb}")
 
 
-@main.command(epilog='Example: helpgen new mykb "Reset your passcode" --level beginner --stage onboarding')
+@main.command(epilog='Example: helpgen new mykb "Reset your password" --level beginner')
 @click.argument("kb", type=KB_ARG)
 @click.argument("title", required=False)
 @click.option("--level", type=click.Choice(LEVELS), help="beginner, advanced or troubleshooting.")
-@click.option("--stage", help="A stage id from helpgen.yml, e.g. onboarding.")
-@click.option("--area", default="", help="Folder under articles/ (the product area), e.g. cards.")
+@click.option("--stage", help="A stage id from helpgen.yml (default: the gap's suggested stage, else the stage "
+                              "whose articles mostly have this level).")
+@click.option("--area", default="", help="Folder under articles/ (the product area), e.g. billing.")
 @click.option("--from-gap", type=int, help="Start a draft from gap N of the last `helpgen coverage` report.")
 def new(kb: Path, title: str | None, level: str | None, stage: str | None, area: str, from_gap: int | None) -> None:
     """Write a new article with its front matter (never overwrites)."""
     base, problems = load_kb(kb)
     gap = clitools.read_gap(kb, from_gap) if from_gap else {}
     title = title or gap.get("suggested_title") or ""
-    level, stage = level or gap.get("suggested_level"), stage or gap.get("suggested_stage")
+    level = level or gap.get("suggested_level")
+    stage = stage or new_article_stage(base, level, gap.get("suggested_stage"))
     if not title or not level or not stage:
-        raise click.UsageError("give a TITLE, --level and --stage (or --from-gap N)")
+        raise click.UsageError("give a TITLE and --level (or --from-gap N)")
     if stage not in base.config.stage_ids:
         raise click.BadParameter(f"`{stage}` is not a stage, use one of: {', '.join(base.config.stage_ids)}", param_hint="--stage")
     path = kb / "articles" / area.strip("/") / f"{slugify(title)}.md"

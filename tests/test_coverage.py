@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from test_coverage_fixtures import GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket
-from helpgen.coverage.aggregate import response_times, suggest
+from helpgen.coverage.aggregate import response_times
 from helpgen.coverage.analyse import analyse
 from helpgen.coverage.match import TextSpace, calibrate_text, tokens
 
@@ -127,11 +127,6 @@ def test_response_times_and_broken_promise():
     assert "NOT kept" in rt["statement"] and "email" in rt["statement"] and "promise 12 h" not in rt["statement"]
     kept = response_times(_Table([1.0, 2.0], ["chat", "chat"]), Support(response_hours=24))
     assert kept["kept"] and kept["statement"].startswith("The promise is kept")
-
-
-def test_suggested_level_and_stage():
-    assert suggest("contactless not working", ["my contactless is not working"])[:2] == ("troubleshooting", "adapting")
-    assert suggest("apple pay", ["can I use apple pay"])[:2] == ("beginner", "using")
 
 
 # --- matching parts: article support, raw-word router features, centroid router, tokenising worker ---

@@ -9,11 +9,9 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from helpgen.coverage.match import article_profile, tokens
+from helpgen.kb.stages import BEGINNER, TROUBLE_SEED, TROUBLESHOOTING, level_words, question_text, stage_roles
 
 SCHEMA = "helpgen.coverage/1"
-TROUBLE = re.compile(r"\b(not working|doesn'?t work|isn'?t working|won'?t|can'?t|cannot|unable|declined|"
-                     r"decline|error|fail|failed|failing|problem|issue|stuck|missing|wrong|blocked|"
-                     r"rejected|broken|not showing|hasn'?t|didn'?t|swallowed|lost)\b", re.I)
 
 
 def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> dict:
@@ -25,6 +23,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     covered = int(rows.verdict.sum())
     unanswered = int((~rows.answered).sum())
     off = int((rows.gap == -1).sum())
+    suggest = Suggester(kb, articles, table, rows)
     return {
         "schema": SCHEMA,
         "kb": {"name": kb.config.name, "articles": len(articles)},
@@ -38,7 +37,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
             "duplicates": table.duplicates, "redacted": dict(sorted(redacted.items())),
         },
         "trend": _trend(periods, gran, rows),
-        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles) for i, t in enumerate(topics, 1)],
+        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles, suggest) for i, t in enumerate(topics, 1)],
         "off_topic": {"size": off, "examples": _first_texts(table, np.flatnonzero(rows.gap == -1), 5)},
         "articles": _articles(articles, rows, table, X, profiles),
         "unanswered": _unanswered(table, rows),
@@ -108,20 +107,63 @@ def _representative(members: np.ndarray, centroid, X, limit: int = 2000) -> np.n
     return sample[np.argsort(-sims, kind="stable")]
 
 
-def suggest(label: str, examples: list[str]) -> tuple[str, str, str]:
-    """(level, stage, title) for a gap topic: trouble words in the examples mean troubleshooting."""
-    hits = sum(1 for e in examples if TROUBLE.search(e))
-    trouble = bool(TROUBLE.search(label)) or hits * 2 >= max(len(examples), 1)
-    text = label.strip() or "this topic"
-    if trouble:
-        return "troubleshooting", "adapting", f"If {text}: what to do"
-    return "beginner", "using", f"{text[0].upper()}{text[1:]}: how it works"
+class Suggester:
+    """Level, stage and title of the article each gap topic calls for, learned from the KB and the log.
+
+    Troubleshooting words are the ones the KB's own troubleshooting articles use clearly more than its
+    other articles (kb.stages.level_words; a generic list while it has too few). A topic is
+    troubleshooting when the share of its tickets using such a word is at least halfway between that
+    share among tickets covered by troubleshooting articles and among tickets covered by other
+    articles (one half when the log cannot tell). The stage is the one helpgen.yml's stages give that
+    level (kb.stages.stage_roles), so it always exists.
+    """
+
+    SAMPLE = 5000  # covered tickets per side used to calibrate
+
+    def __init__(self, kb, articles, table, rows) -> None:
+        self.roles = stage_roles(kb.config, articles)
+        self.table = table
+        docs = [(a.level, tokens(question_text(a), None)) for a in articles]
+        self.words = level_words(docs) or frozenset(t for w in TROUBLE_SEED for t in tokens(w, None))
+        self.threshold = self._calibrate(articles, rows)
+
+    def uses_words(self, i: int) -> bool:
+        toks = self.table.tokens[i] if self.table.tokens else tokens(self.table.texts[i])
+        return not self.words.isdisjoint(toks)
+
+    def share(self, idx) -> float:
+        """Share of the tickets `idx` that use a troubleshooting word."""
+        return sum(self.uses_words(int(i)) for i in idx) / len(idx) if len(idx) else 0.0
+
+    def _calibrate(self, articles, rows) -> float:
+        covered = np.flatnonzero(rows.verdict & (rows.article >= 0)) if len(rows.ids) else np.zeros(0, int)
+        trouble = np.array([articles[a].level == TROUBLESHOOTING for a in rows.article[covered]], bool)
+        sides = [self._sample(covered[trouble]), self._sample(covered[~trouble])]
+        if not all(len(s) for s in sides):
+            return 0.5
+        on, off = self.share(sides[0]), self.share(sides[1])
+        return (on + off) / 2 if on > off else 0.5
+
+    def _sample(self, idx: np.ndarray) -> np.ndarray:
+        return idx[np.linspace(0, len(idx) - 1, min(self.SAMPLE, len(idx))).astype(int)] if len(idx) else idx
+
+    def level(self, idx) -> str:
+        return TROUBLESHOOTING if len(idx) and self.share(idx) >= self.threshold else BEGINNER
+
+    def __call__(self, label: str, idx) -> tuple[str, str, str]:
+        """(level, stage, title) for a topic labelled `label` whose tickets are `idx`."""
+        level = self.level(idx)
+        stage = self.roles.for_level(level) or ""
+        text = label.strip() or "this topic"
+        if level == TROUBLESHOOTING:
+            return level, stage, f"If {text}: what to do"
+        return level, stage, f"{text[0].upper()}{text[1:]}: how it works"
 
 
-def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
+def _gap(gid, topic, n, periods, table, X, articles, profiles, suggest: Suggester) -> dict:
     order = _representative(topic.members, topic.centroid, X)
     examples = _first_texts(table, order, 5)
-    level, stage, title = suggest(topic.label, _first_texts(table, order, 20))
+    level, stage, title = suggest(topic.label, order)
     nearest, score = None, 0.0
     if profiles is not None and profiles.shape[0]:
         sims = (profiles @ topic.centroid.T).toarray().ravel()

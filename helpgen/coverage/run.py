@@ -117,5 +117,5 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     if not result.rows.ids:
         raise TicketError("no tickets to analyse (empty logs, or all outside --since/--until)", str(paths[0]))
     urls = article_urls(kb, lang, result.rows.article_ids)
-    localize(result.data, lang, urls)
+    localize(result.data, lang, urls, {s.id: s.label_in(lang) for s in kb.config.stages})
     return result

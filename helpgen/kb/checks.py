@@ -9,6 +9,7 @@ import os
 import posixpath
 import re
 from datetime import date, datetime, timezone
+from functools import cached_property
 from typing import Iterable, Iterator
 from urllib.parse import unquote
 
@@ -18,6 +19,7 @@ from helpgen.config import did_you_mean
 from helpgen.errors import Problem
 from helpgen.kb.load import first_heading
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
+from helpgen.kb.stages import StageRoles, guess_level, stage_roles, trouble_vocabulary
 
 MAX_TITLE = 70
 LINK_RE = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -48,8 +50,9 @@ def check_kb(kb: KnowledgeBase, today: date | None = None, *, verbose: bool = Fa
     today = today or today_default()
     links = LinkResolver(kb)
     problems: list[Problem] = []
+    guess = LevelGuess(kb)
     for article in kb.articles:
-        problems.extend(check_article(kb, article, today))
+        problems.extend(check_article(kb, article, today, guess))
         problems.extend(links.check(article))
     problems.extend(_duplicates(kb))
     problems.extend(_error_code_owners(kb))
@@ -68,18 +71,41 @@ def _warning(article: Article, key: str, message: str, line: int | None = None) 
     return Problem(article.source, line or article.line_of(key), "warning", message)
 
 
-def check_article(kb: KnowledgeBase, a: Article, today: date) -> Iterator[Problem]:
+class LevelGuess:
+    """Level and stage to propose for a page that has neither (migrated docs): troubleshooting when its
+    title or folder uses one of the KB's troubleshooting words (kb.stages.trouble_vocabulary), with the
+    stage that holds troubleshooting articles; else beginner with the first stage."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    @cached_property
+    def _learned(self) -> tuple[frozenset[str], StageRoles]:  # computed on the first unlabelled page only
+        articles = self.kb.in_language("")
+        return trouble_vocabulary(articles), stage_roles(self.kb.config, articles)
+
+    def __call__(self, a: Article) -> tuple[str, str]:
+        words, roles = self._learned
+        level = guess_level(" ".join([a.title, *a.id.split("/")[:-1]]), words)
+        stage = roles.start if level == "beginner" else roles.for_level(level)
+        return level, stage or ""
+
+
+def check_article(kb: KnowledgeBase, a: Article, today: date, guess: LevelGuess | None = None) -> Iterator[Problem]:
     """Problems of one article on its own: title, level, stage, summary, review date."""
     stages = kb.config.stage_ids
     if not a.title:
         yield _error(a, "title", "missing title, add `title:` to the front matter or start the page with a `# heading`")
     elif len(a.title) > MAX_TITLE:
         yield _warning(a, "title", f"title is {len(a.title)} characters long, shorten it to {MAX_TITLE} or fewer so it fits in search results", _title_line(a))
-    if a.level is None:
+    if a.level is None and not a.stages:  # one warning, with a guess, for pages of migrated docs
+        level, stage = (guess or LevelGuess(kb))(a)
+        yield _warning(a, "level", f'no level or stage yet, the page goes under "Unsorted"; add e.g. `level: {level}` and `stage: {stage}`')
+    elif a.level is None:
         yield _warning(a, "level", f'missing level, the page goes under "Unsorted"; add `level:` with one of: {", ".join(LEVELS)}')
     elif a.level not in LEVELS:
         yield _error(a, "level", f"invalid level `{a.level}`,{did_you_mean(a.level, LEVELS)} use one of: {', '.join(LEVELS)}")
-    if not a.stages:
+    if not a.stages and a.level is not None:
         yield _warning(a, "stage", f'missing stage, the page goes under "Unsorted"; add `stage:` with one of: {", ".join(stages)}')
     for stage in a.stages:
         if stage not in stages:
@@ -116,6 +142,8 @@ def _error_code_owners(kb: KnowledgeBase) -> Iterator[Problem]:
 
 def _empty_stages(kb: KnowledgeBase) -> Iterator[Problem]:
     published = kb.in_language("")
+    if published and not any(a.stages for a in published):
+        return  # migrated docs: each page already has its own "no level or stage yet" warning
     for i, stage in enumerate(kb.config.stages):
         if not any(stage.id in a.stages for a in published):
             yield Problem("helpgen.yml", kb.config.line_of(f"stages[{i}]"), "warning", f"stage `{stage.id}` ({stage.label}) has no article yet, add `stage: {stage.id}` to an article or remove the stage from helpgen.yml")

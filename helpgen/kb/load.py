@@ -27,7 +27,7 @@ ARTICLE_FIELDS = (
     "id", "title", "level", "stage", "summary", "questions", "tags", "error_codes", "related",
     "updated", "review_after", "owner", "draft", "order",
 )
-MIGRATION_FIELDS = ("description",)  # read as `summary` when there is none
+MIGRATION_FIELDS = ("description", "sidebar_position")  # read as `summary` / `order` when those are absent
 HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 CHANGELOG_RE = re.compile(r"^##[ \t]+(\S+)[ \t]*(?:[-\u2013\u2014:][ \t]*)?(.*?)[ \t]*$")
@@ -201,9 +201,15 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
         level=f.text("level") or None, stages=f.texts("stage"), summary=summary,
         questions=f.texts("questions"), tags=f.texts("tags"), error_codes=f.texts("error_codes"),
         related=f.texts("related"), updated=f.date("updated"), review_after=f.date("review_after"),
-        owner=f.text("owner"), draft=f.flag("draft"), order=f.integer("order"), lang=lang,
+        owner=f.text("owner"), draft=f.flag("draft"), lang=lang,
+        order=f.integer("order") if "order" in meta else _position(meta.get("sidebar_position")),
         field_lines=lines,
     )
+
+
+def _position(value: Any) -> int | float | None:
+    """Docusaurus `sidebar_position` (a number, possibly 1.5) as `order`; anything else is ignored."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _unknown_keys(rel: str, meta: dict, lines: dict[str, int], sink: _Sink) -> None:

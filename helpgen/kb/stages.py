@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from helpgen.config import Config
-from helpgen.kb.model import Article
+from helpgen.kb.model import LEVELS, Article, KnowledgeBase
 
 TROUBLESHOOTING, BEGINNER, ADVANCED = "troubleshooting", "beginner", "advanced"
 # Generic help-centre words that mark a troubleshooting page, used only while the KB has no
@@ -71,6 +71,14 @@ def stage_roles(config: Config, articles: Iterable[Article]) -> StageRoles:
         everyday = next((sid for sid in ids[1:] if sid != trouble), None)
     return StageRoles(start=ids[0], everyday=everyday, advanced=_mostly(ids, by_stage, ADVANCED),
                       troubleshooting=trouble)
+
+
+def new_article_stage(kb: KnowledgeBase, level: str | None, suggested: str | None = None) -> str | None:
+    """The stage of a new article: `suggested` (a report's) while helpgen.yml still has it, else the
+    stage for `level` (None without a level)."""
+    if suggested in kb.config.stage_ids:
+        return suggested
+    return stage_roles(kb.config, kb.in_language("")).for_level(level) if level in LEVELS else None
 
 
 def _mostly(ids: Sequence[str], by_stage: dict[str, Counter], level: str) -> str | None:

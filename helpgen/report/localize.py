@@ -1,5 +1,6 @@
-"""Put the report data into the report's language: `lang`, article URLs, and for Chinese reports the
-sentences the analysis writes in English (promise statement, suggested titles, level and stage)."""
+"""Put the report data into the report's language: `lang`, article URLs, the suggested stages' labels
+(from helpgen.yml), and for Chinese reports the sentences the analysis writes in English (promise
+statement, suggested titles)."""
 from __future__ import annotations
 
 import re
@@ -7,26 +8,25 @@ from typing import Mapping
 
 from helpgen.report.i18n import is_zh
 
-# Chinese words that mean something is broken: such gap topics become troubleshooting articles.
-TROUBLE_ZH = re.compile(r"失败|不了|不能用|无法|错误|报错|出错|被拒|拒绝|收不到|没收到|没到账|未到账|不到账|"
-                        r"吞|卡住|异常|冻结|被锁|锁住|丢了|丢失|被盗|被偷|不见了|没反应|用不了|打不开|登不上")
 CHANNELS_ZH = {"chat": "在线聊天", "email": "邮件", "phone": "电话", "web": "网页", "form": "表单",
                "social": "社交媒体", "unknown": "未知渠道"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def localize(data: dict, lang: str, urls: Mapping[str, str]) -> dict:
-    """Add `lang` and article URLs; translate generated sentences for Chinese. Changes `data` in place."""
+def localize(data: dict, lang: str, urls: Mapping[str, str], stage_labels: Mapping[str, str] | None = None) -> dict:
+    """Add `lang`, article URLs and the label of each suggested stage in `lang` (`stage_labels`: stage id
+    -> label, from helpgen.yml); translate generated sentences for Chinese. Changes `data` in place."""
     data["lang"] = lang
     for art in data["articles"]:
         art["url"] = urls.get(art["id"], "")
     for gap in data["gaps"]:
         gap["nearest_url"] = urls.get(gap["nearest_article"] or "", "")
+        gap["suggested_stage_label"] = (stage_labels or {}).get(gap["suggested_stage"], gap["suggested_stage"])
     if is_zh(lang):
         for art in data["articles"]:
             art["top_phrasings"] = list(dict.fromkeys(q for q in map(question_zh, art["top_phrasings"]) if q))
         for gap in data["gaps"]:
-            gap.update(suggest_zh(gap["label"], gap["examples"]))
+            gap["suggested_title"] = title_zh(gap["label"], gap["suggested_level"])
             gap["examples"] = _tidy_all(gap["examples"])
         data["unanswered"]["examples"] = _tidy_all(data["unanswered"]["examples"])
         data["response_times"]["statement"] = statement_zh(data["response_times"])
@@ -76,14 +76,10 @@ def zh_phrase(label: str) -> str:
     return "".join(out)
 
 
-def suggest_zh(label: str, examples: list[str]) -> dict:
-    """Level, stage and title for a Chinese gap topic (troubleshooting when most examples say it is broken)."""
-    hits = sum(1 for e in examples if TROUBLE_ZH.search(e))
+def title_zh(label: str, level: str) -> str:
+    """The suggested title of a Chinese gap topic, for the level the analysis chose."""
     phrase = zh_phrase(label.strip()) or "该主题"
-    if TROUBLE_ZH.search(label) or (examples and hits * 2 > len(examples)):
-        return {"suggested_level": "troubleshooting", "suggested_stage": "adapting",
-                "suggested_title": f"{phrase}：遇到问题怎么办"}
-    return {"suggested_level": "beginner", "suggested_stage": "using", "suggested_title": f"{phrase}：使用说明"}
+    return f"{phrase}：遇到问题怎么办" if level == "troubleshooting" else f"{phrase}：使用说明"
 
 
 def channel_zh(name: str) -> str:

@@ -20,8 +20,6 @@ from helpgen.report.i18n import Messages, messages
 from helpgen.report.localize import channel_zh
 
 LEVELS_ZH = {"beginner": "入门", "advanced": "进阶", "troubleshooting": "故障排查"}  # as on the site
-STAGES_ZH = {"onboarding": "入门上手", "using": "日常使用", "deepening": "深入使用", "adapting": "解决问题",
-             "loyalty": "持续关注"}
 
 MARKER = ".helpgen-coverage"
 MAX_GAPS = 25
@@ -134,8 +132,8 @@ def _channel(m: Messages, name: str) -> str:
     return channel_zh(name) if m.zh else name
 
 
-def _level(m: Messages, level: str, stage: str) -> str:
-    return f"{LEVELS_ZH.get(level, level)} / {STAGES_ZH.get(stage, stage)}" if m.zh else f"{level}/{stage}"
+def _level(m: Messages, level: str, stage: str, stage_label: str = "") -> str:
+    return f"{LEVELS_ZH.get(level, level)} / {stage_label or stage}" if m.zh else f"{level}/{stage}"
 
 
 def _paren(m: Messages, text: str) -> str:
@@ -181,7 +179,7 @@ def render_markdown(data: dict) -> str:
             "col_share", "col_suggested", "col_nearest")) + " |", "|---|---|---|---|---|---|"]
     for g in data["gaps"][:MAX_GAPS]:
         out.append(f"| {g['id']} | {_md_escape(g['label'])} | {m.num(g['size'])} | {m.pct(g['share'], 1)} | "
-                   f"{_md_escape(g['suggested_title'])}{_paren(m, _level(m, g['suggested_level'], g['suggested_stage']))} | "
+                   f"{_md_escape(g['suggested_title'])}{_paren(m, _level(m, g['suggested_level'], g['suggested_stage'], g.get('suggested_stage_label', '')))} | "
                    f"{g['nearest_article'] or '-'}{_paren(m, format(g['nearest_score'], '.2f'))} |")
     for g in data["gaps"][:10]:
         out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])), ""]
@@ -245,7 +243,7 @@ def render_html(data: dict) -> str:
         seed = f"<br><small>{e(m('team_reply', text=g['best_reply']))}</small>" if g["best_reply"] else ""
         h.append(f"<tr><td>{g['id']}</td><td>{e(g['label'])}</td><td>{m.num(g['size'])} ({m.pct(g['share'], 1)})</td>"
                  f"<td>{sparkline([p['count'] for p in g['trend']], title=m('trend'))}</td><td><ul>{ex}</ul>{seed}</td>"
-                 f"<td>{e(g['suggested_title'])}<br><small>{e(_level(m, g['suggested_level'], g['suggested_stage']))}"
+                 f"<td>{e(g['suggested_title'])}<br><small>{e(_level(m, g['suggested_level'], g['suggested_stage'], g.get('suggested_stage_label', '')))}"
                  f"</small></td><td>{e(g['nearest_article'] or '-')} ({g['nearest_score']:.2f})</td></tr>")
     h.append(f"</table><h2>{e(m('cannot_find'))}</h2><p>{e(m('cannot_find_intro'))}</p><table>"
              + _th(m, "col_article", "col_tickets", "col_phrasings"))
