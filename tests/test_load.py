@@ -149,7 +149,7 @@ def test_changelog_sections_newest_first(make_kb):
 def test_changelog_heading_without_date(make_kb):
     _, problems = load_kb(make_kb({"changelog.md": "## Soon\n\ntext\n"}))
     assert [str(p) for p in problems] == [
-        "changelog.md:1: error: heading `## Soon` must start with a date, such as `## 2025-01-31 New card designs`"]
+        "changelog.md:1: error: heading `## Soon` must start with a date, such as `## 2025-01-31 Dark mode`"]
 
 
 def test_whats_new_folder_with_languages(make_kb):

@@ -195,7 +195,7 @@ def label_topics(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray,
 def _fold_minor(topics: list[Topic], root: list[int]) -> list[int]:
     """A fragment (under MINOR tickets, or at most a third of the topic's size) joins the most similar bigger
     topic that shares a label word with it, when their centres' cosine is at least MINOR_JOIN
-    (支付宝 pocket 绑定 -> 微信 支付宝 绑定: k-means split one question asked two ways)."""
+    (导出 报表 失败 -> 报表 导出 出错: k-means split one question asked two ways)."""
     sizes = [len(t.members) for t in topics]
     big = [j for j, t in enumerate(topics) if sizes[j] >= MINOR and root[j] == j]
     if not big:

@@ -268,7 +268,7 @@ class _RestVocab:
 
 class RawWords:
     """Hashed TF-IDF of the customer's own lower-cased words and word pairs, stop words kept ("why",
-    "not", "can"): they tell "why was my card declined" from "card not working". Used by the router only."""
+    "not", "can"): they tell "why was my invoice rejected" from "invoice not working". Used by the router only."""
 
     def __init__(self) -> None:
         self.hash = HashingVectorizer(n_features=2 ** 20, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
@@ -368,8 +368,8 @@ def vocab_share(toks: Sequence[str], vocab, idf: dict[str, float] | None = None,
                 unknown_idf: float = 10.0) -> float:
     """IDF-weighted share of a question's tokens known to the product's vocabulary (1.0 when empty).
 
-    Rare words weigh more than common ones, so "tell me the weather in Paris" is judged on
-    "weather" and "Paris", not on "tell".
+    Rare words weigh more than common ones, so "tell me a good pasta recipe" is judged on
+    "pasta" and "recipe", not on "tell".
     """
     if not toks:
         return 1.0

@@ -393,7 +393,7 @@ def _changelog_heading(rel: str, line_no: int, line: str, sink: _Sink) -> dict |
     except ValueError:
         day = None
     if day is None:
-        sink.error(rel, line_no, f"heading `{line.strip()}` must start with a date, such as `## 2025-01-31 New card designs`")
+        sink.error(rel, line_no, f"heading `{line.strip()}` must start with a date, such as `## 2025-01-31 Dark mode`")
         return None
     title = m.group(2) or day.isoformat()
     return {"date": day, "title": title, "line": line_no, "body": []}

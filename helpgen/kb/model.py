@@ -17,7 +17,7 @@ class Article:
     """One help article: front matter plus Markdown body."""
 
     id: str  # stable id; defaults to the path under articles/ without .md (and without .LANG)
-    source: str  # path relative to the KB root, posix, e.g. "articles/cards/track-your-card.md"
+    source: str  # path relative to the KB root, posix, e.g. "articles/account/change-your-email.md"
     title: str
     body: str  # Markdown after the front matter
     body_line: int  # 1-based line in `source` where `body` starts
@@ -43,7 +43,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        """URL relative to the (language) site root, with directory URLs: `cards/track-your-card/`."""
+        """URL relative to the (language) site root, with directory URLs: `account/change-your-email/`."""
         return f"{self.id}/"
 
     @property
