@@ -39,11 +39,16 @@ def _in_language(texts: Mapping[str, str], lang: str) -> str:
 
 
 DEFAULT_STAGES: tuple[Stage, ...] = (
-    Stage("onboarding", "Getting started", "First steps: create your account and set things up."),
-    Stage("using", "Everyday use", "Short task articles for the things you do every week."),
-    Stage("deepening", "Going further", "Advanced guides for power users."),
-    Stage("adapting", "Solving problems", "Errors, troubleshooting and the jargon explained."),
-    Stage("loyalty", "Staying up to date", "What's new, plans and your account."),
+    Stage("onboarding", "Getting started", "First steps: create your account and set things up.",
+          labels={"zh": "入门上手"}, descriptions={"zh": "第一步：创建账户，完成设置。"}),
+    Stage("using", "Everyday use", "Short task articles for the things you do every week.",
+          labels={"zh": "日常使用"}, descriptions={"zh": "每周都会用到的操作，简短说明。"}),
+    Stage("deepening", "Going further", "Advanced guides for power users.",
+          labels={"zh": "深入使用"}, descriptions={"zh": "面向高级用户的进阶指南。"}),
+    Stage("adapting", "Solving problems", "Errors, troubleshooting and the jargon explained.",
+          labels={"zh": "解决问题"}, descriptions={"zh": "错误提示、故障排查和术语解释。"}),
+    Stage("loyalty", "Staying up to date", "What's new, plans and your account.",
+          labels={"zh": "持续关注"}, descriptions={"zh": "最新动态、套餐和您的账户。"}),
 )
 
 
