@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from helpgen.errors import HelpgenError
+from helpgen.kb.problems import open_kb
 from helpgen.site.build import build_into
 
 log = logging.getLogger("helpgen.serve")
@@ -16,8 +17,6 @@ log = logging.getLogger("helpgen.serve")
 
 def make_builder(kb_root: Path, site_dir: Path) -> Callable[[], None]:
     """A function that reloads the KB and rebuilds the site into `site_dir` (raises on errors)."""
-    from helpgen.clitools import open_kb
-
     def rebuild() -> None:
         kb = open_kb(kb_root)
         with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from helpgen.kb.model import LEVELS, Article, Entry, GlossaryTerm, KnowledgeBase
 from helpgen.site import i18n
-from helpgen.site.catalogue import page_url
+from helpgen.urls import page_url
 
 # Generated pages (paths inside docs/). Article ids may not start with these names.
 HOME = "index.md"
