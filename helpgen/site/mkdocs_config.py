@@ -14,6 +14,7 @@ from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, TROUB
                                WHATS_NEW, View, article_doc, level_doc, sort_key, stage_doc)
 
 POLYFILL = "assets/helpgen/iframe-worker.js"  # offline search from file:// (no unpkg.com)
+SEARCH_SCRIPTS = "assets/search/"  # loaded before Material's bundle (overrides/main.html)
 NAV_CHUNK = 40  # most articles one nav section lists (navigation.prune shows the whole active section)
 NAV_GROUP = 25  # a bigger folder is split into sections of at most this many
 
@@ -124,6 +125,9 @@ def mkdocs_config(view: View, *, docs_dir: str, site_dir: str, custom_dir: str, 
                                          "support": {"email": cfg.support.email, "url": cfg.support.url,
                                                      "response_time": cfg.support.response_time}},
                              "generator": False}
+    first = [] if "overrides/main.html" in view.kb.overrides else [j for j in extra_js if j.startswith(SEARCH_SCRIPTS)]
+    extra["helpgen"]["scripts_first"] = first  # a KB's own main.html gets them as extra_javascript
+    extra_js = [j for j in extra_js if j not in first]
     if cfg.offline:
         plugins.append({"offline": {}})
         extra["polyfills"] = [POLYFILL]
