@@ -135,7 +135,7 @@ def serve(kb: Path, host: str, port: int) -> None:
     from helpgen.site.serve import serve as serve_site
 
     kb_problems.open_kb(kb)
-    serve_site(kb, host=host, port=port)
+    serve_site(kb, host=host, port=port, on_ready=lambda url: click.echo(f"Serving on {url} (Ctrl+C to stop)"))
 
 
 def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:
