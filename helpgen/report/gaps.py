@@ -34,7 +34,10 @@ def read_gap(kb_root: Path, number: int, report_dir: Path | None = None) -> dict
     path = report_json(kb_root, report_dir)
     shown = str(path)
     if not path.is_file():
-        raise ContentError(f"no coverage report, run `helpgen coverage {kb_root}` first (or give --report DIR)", shown)
+        if report_dir is None:
+            raise ContentError(f"no coverage report, run `helpgen coverage {kb_root}` first (or give --report DIR)", shown)
+        raise ContentError(f"no coverage report in --report {report_dir}, give the folder `helpgen coverage -o` wrote",
+                           shown)
     try:
         gaps = json.loads(path.read_text(encoding="utf-8")).get("gaps", [])
     except (ValueError, AttributeError) as exc:

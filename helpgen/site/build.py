@@ -113,6 +113,7 @@ def alternate(kb: KnowledgeBase, built: list[str], current: str) -> list[dict]:
     for lang in built:
         target = lang_prefix(kb, lang)
         link = posixpath.relpath(target or ".", here or ".") + "/"
+        link += "index.html" if kb.config.offline else ""  # file:// shows a folder's listing, not its page
         links.append({"name": LANGUAGE_NAMES.get(lang, lang), "link": link, "lang": lang})
     return links
 
