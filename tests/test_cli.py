@@ -87,6 +87,28 @@ def test_new_from_gap(make_kb):
     assert missing.output.endswith("coverage.json: no gap 3: the report has 1 gaps, pick one from 1 to 1\n")
 
 
+def test_new_from_gap_reads_the_last_report_or_report_dir(make_kb, tmp_path):
+    from helpgen.report.render import remember_report
+
+    def report(folder: Path, title: str) -> Path:
+        gap = {"id": 1, "examples": ["q"], "suggested_level": "beginner", "suggested_stage": "onboarding",
+               "suggested_title": title, "best_reply": ""}
+        folder.mkdir(parents=True)
+        (folder / "coverage.json").write_text(json.dumps({"gaps": [gap]}), encoding="utf-8")
+        return folder
+
+    kb = make_kb({"helpgen.yml": CONFIG, ".helpgen/coverage/coverage.json": json.dumps({"gaps": []})})
+    remember_report(kb, report(tmp_path / "coverage-report", "From the last report"))
+    assert (kb / ".helpgen" / "last-report").read_text(encoding="utf-8") == "../coverage-report\n"
+    assert run("new", kb, "--from-gap", "1").output == f"created {kb / 'articles' / 'from-the-last-report.md'}\n"
+    other = report(tmp_path / "other", "From another report")
+    assert run("new", kb, "--from-gap", "1", "--report", other).exit_code == 0
+    assert (kb / "articles" / "from-another-report.md").is_file()
+    missing = run("new", kb, "--from-gap", "1", "--report", tmp_path / "nowhere")
+    assert (missing.exit_code, missing.output) == (1, f"{tmp_path / 'nowhere' / 'coverage.json'}: no coverage report in "
+                                                   f"--report {tmp_path / 'nowhere'}, give the folder `helpgen coverage -o` wrote\n")
+
+
 def test_new_from_gap_without_report(make_kb):
     kb = make_kb({})
     result = run("new", kb, "--from-gap", "1")
