@@ -56,19 +56,13 @@ def measure_helpgen(kb_dir: Path, out: Path) -> dict:
 
 
 def _time_search(spent: dict) -> None:
-    """Time SEARCH's post-process step, and the Pagefind indexing inside it (`search: auto` picks
+    """Time the search post-process step, and the Pagefind indexing after it (`search: auto` picks
     Pagefind above helpgen.search.pagefind_index.PAGEFIND_THRESHOLD articles)."""
-    import importlib
+    from helpgen.search import pagefind_index, site_index
 
-    for module, name, key in (("helpgen.search.site_index", "postprocess_search_index", "search"),
-                              ("helpgen.search.pagefind_index", "apply_pagefind", "pagefind")):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        real = getattr(mod, name, None)
-        if real is None:
-            continue
+    for mod, name, key in ((site_index, "postprocess_search_index", "search"),
+                           (pagefind_index, "apply_pagefind", "pagefind")):
+        real = getattr(mod, name)
 
         def timed(*args, _real=real, _key=key, **kwargs):
             t = time.perf_counter()
@@ -135,8 +129,8 @@ def bench(n: int, root: Path, repeat: int) -> None:
               f"article page {r['article_html_kb']:5.1f} kB   site {r['site_mb']:7.1f} MB   pages {r['pages']}")
     print(f"helpgen own work (load, check, stage, catalogue, search post-process): {helpgen['own']:.1f} s = "
           f"{100 * helpgen['own'] / helpgen['wall']:.1f}% of its wall time (mkdocs part {helpgen['mkdocs']:.1f} s)")
-    print(f"  of which search post-process {helpgen.get('search', 0):.1f} s (Pagefind indexing inside it: "
-          f"{helpgen.get('pagefind', 0):.1f} s); own work without Pagefind: "
+    print(f"  of which search post-process {helpgen.get('search', 0):.1f} s, Pagefind indexing "
+          f"{helpgen.get('pagefind', 0):.1f} s; own work without Pagefind: "
           f"{100 * (helpgen['own'] - helpgen.get('pagefind', 0)) / helpgen['wall']:.1f}%")
     print(f"ratio helpgen / plain mkdocs: {helpgen['wall'] / plain['wall']:.2f}x"
           + (f" ({(helpgen['wall'] - helpgen['pagefind']) / plain['wall']:.2f}x without the Pagefind step, "

@@ -42,9 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 
 from helpgen.kb.load import load_kb  # noqa: E402
-from helpgen.search.browser import CHROMIUM, SearchPage, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
+from search_harness import CHROMIUM, SearchPage, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
 
 QUERIES = ["card", "why was I charged twice", "my card has not arrived", "top up failed", "pending transfer",
            "exchange rate", "lost card", "refund", "pin blocked", "verify identity"]
@@ -181,7 +182,7 @@ def sent_bytes(site: Path, served: list[str]) -> int:
 
 def recall(site: Path) -> tuple[float, float]:
     """recall@1 and recall@3 of the site's search on tests/e2e/questions_en.csv, in the browser."""
-    from helpgen.search.browser import chromium
+    from search_harness import chromium
     from helpgen.search.index import evaluate
 
     with open(ROOT / "tests" / "e2e" / "questions_en.csv", encoding="utf-8", newline="") as handle:

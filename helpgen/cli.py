@@ -2,20 +2,24 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import shutil
 import traceback
 from pathlib import Path
+from typing import Iterable
 
 import click
 
 from helpgen import __version__
-from helpgen import clitools
-from helpgen.errors import ContentError, ExitStatus, HelpgenError, UnsafeOutputError
+from helpgen.coverage.cli import coverage_command
+from helpgen.errors import ContentError, ExitStatus, HelpgenError, Problem, UnsafeOutputError
+from helpgen.kb import problems as kb_problems
 from helpgen.kb.checks import today_default
+from helpgen.kb.draft import new_article_text
 from helpgen.kb.load import load_kb, slugify
 from helpgen.kb.model import LEVELS
 from helpgen.kb.stages import new_article_stage
+from helpgen.report.gaps import read_gap
+from helpgen.search.cli import search_command
 
 TEMPLATE = Path(__file__).parent / "init_template"
 KB_ARG = click.Path(file_okay=False, path_type=Path)
@@ -61,10 +65,13 @@ def init(kb: Path) -> None:
                               "whose articles mostly have this level).")
 @click.option("--area", default="", help="Folder under articles/ (the product area), e.g. billing.")
 @click.option("--from-gap", type=int, help="Start a draft from gap N of the last `helpgen coverage` report.")
-def new(kb: Path, title: str | None, level: str | None, stage: str | None, area: str, from_gap: int | None) -> None:
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The coverage report folder --from-gap reads (default: the last one `helpgen coverage` wrote).")
+def new(kb: Path, title: str | None, level: str | None, stage: str | None, area: str, from_gap: int | None,
+        report_dir: Path | None) -> None:
     """Write a new article with its front matter (never overwrites)."""
     base, problems = load_kb(kb)
-    gap = clitools.read_gap(kb, from_gap) if from_gap else {}
+    gap = read_gap(kb, from_gap, report_dir) if from_gap else {}
     title = title or gap.get("suggested_title") or ""
     level = level or gap.get("suggested_level")
     stage = stage or new_article_stage(base, level, gap.get("suggested_stage"))
@@ -75,8 +82,8 @@ def new(kb: Path, title: str | None, level: str | None, stage: str | None, area:
     path = kb / "articles" / area.strip("/") / f"{slugify(title)}.md"
     if path.exists():
         raise UnsafeOutputError("already exists, choose another title or --area", str(path))
-    text = clitools.new_article_text(title, level, stage, updated=today_default().isoformat(),
-                                     questions=gap.get("examples", ()), draft=bool(gap), seed=gap.get("best_reply") or "")
+    text = new_article_text(title, level, stage, updated=today_default().isoformat(),
+                            questions=gap.get("examples", ()), draft=bool(gap), seed=gap.get("best_reply") or "")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     click.echo(f"created {path}")
@@ -89,13 +96,13 @@ def new(kb: Path, title: str | None, level: str | None, stage: str | None, area:
 @click.option("-v", "--verbose", is_flag=True, help="Also list every untranslated article.")
 def check(kb: Path, strict: bool, fmt: str, verbose: bool) -> None:
     """Report every problem of the KB as `path:line: error|warning|info: message`."""
-    problems, untranslated = clitools.check_report(kb, verbose=verbose)
+    problems, untranslated = kb_problems.check_report(kb, verbose=verbose)
     if fmt == "json":
-        click.echo(clitools.problems_json(problems, untranslated))
+        click.echo(kb_problems.problems_json(problems, untranslated))
     else:
-        clitools.echo_problems(problems)
-        click.echo(clitools.count_line(problems))
-    if clitools.fails(problems, strict):
+        echo_problems(problems)
+        click.echo(kb_problems.count_line(problems))
+    if kb_problems.fails(problems, strict):
         click.get_current_context().exit(ExitStatus.PROBLEMS)
 
 
@@ -110,16 +117,16 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
 
-    base, problems = clitools.collect_problems(kb)
-    clitools.echo_problems(problems, err=True)
-    if clitools.fails(problems, strict):
+    base, problems = kb_problems.collect_problems(kb)
+    echo_problems(problems, err=True)
+    if kb_problems.fails(problems, strict):
         why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
-        raise ContentError(f"build stopped: {clitools.count_line(problems)}{why}; fix them and build again")
+        raise ContentError(f"build stopped: {kb_problems.count_line(problems)}{why}; fix them and build again")
     if offline:
         base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
     result = build_site(base, output, include_insights=include_insights, strict=strict)
-    clitools.echo_problems(result.warnings, err=True)
-    click.echo(f"built {result.pages} pages into {result.output} ({clitools.count_line([*problems, *result.warnings])})")
+    echo_problems(result.warnings, err=True)
+    click.echo(f"built {result.pages} pages into {result.output} ({kb_problems.count_line([*problems, *result.warnings])})")
 
 
 @main.command(epilog="Example: helpgen serve mykb --port 8001")
@@ -130,19 +137,15 @@ def serve(kb: Path, host: str, port: int) -> None:
     """Preview the help centre, rebuilding and reloading on every edit."""
     from helpgen.site.serve import serve as serve_site
 
-    clitools.open_kb(kb)
-    serve_site(kb, host=host, port=port)
+    kb_problems.open_kb(kb)
+    serve_site(kb, host=host, port=port, on_ready=lambda url: click.echo(f"Serving on {url} (Ctrl+C to stop)"))
 
 
-def _register(module: str, name: str) -> None:
-    """Add a command written in another module. Guarded so the core CLI still runs while that
-    module does not exist yet (it is written in parallel); any other import error is raised."""
-    try:
-        main.add_command(getattr(importlib.import_module(module), name))
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
+def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:
+    """One line per problem: `path:line: error|warning: message`."""
+    for problem in problems:
+        click.echo(str(problem), err=err)
 
 
-_register("helpgen.search.cli", "search_command")
-_register("helpgen.coverage.cli", "coverage_command")
+main.add_command(search_command)
+main.add_command(coverage_command)

@@ -11,7 +11,7 @@ import pytest
 
 from helpgen import config as config_module
 from helpgen.cli import main
-from helpgen.clitools import collect_problems
+from helpgen.kb.problems import collect_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDERS = ("STAGE IDS", "PROBLEM", "ENCODING", "FIELD", "WHAT", "LABEL", "PATH", "DATE", "X", "Y", "A", "N")

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from helpgen.cli import main
-from helpgen.clitools import fails
+from helpgen.kb.problems import fails
 from helpgen.errors import Problem
 from helpgen.kb.checks import check_kb, translation_path, untranslated
 from helpgen.kb.load import load_kb

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from helpgen.kb.load import load_kb
 from helpgen.search import site_index
-from helpgen.search.analyzer import query_words, tokenize
+from helpgen.text import query_words, tokenize
 from helpgen.search.index import Miss, build_index, evaluate, evaluate_file, rewrite_query, search, segment
 
 ARTICLE = """---

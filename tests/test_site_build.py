@@ -185,6 +185,29 @@ def test_kb_overrides_win_and_mkdocs_settings_pass_through(make_kb, tmp_path):
     assert "Copyright Acme 2026" in page
 
 
+def script_names(page: str) -> list[str]:
+    return [src.rsplit("/", 1)[-1] for src in re.findall(r'<script src="([^"]+)"', page)]
+
+
+def test_search_scripts_load_before_materials_bundle(built):
+    _, result = built
+    for rel in ("index.html", "cards/track-your-card/index.html"):
+        page = read(result.output, rel)
+        names = script_names(page)
+        bundle = next(i for i, name in enumerate(names) if name.startswith("bundle."))
+        assert names.count("helpgen-search.js") == 1 and names.index("helpgen-search.js") < bundle, names
+        src = next(s for s in re.findall(r'<script src="([^"]+)"', page) if s.endswith("helpgen-search.js"))
+        assert (result.output / rel).parent.joinpath(src).resolve().is_file()
+
+
+def test_a_kbs_own_main_html_still_gets_the_search_scripts(make_kb, tmp_path):
+    files = {**SMALL_KB, "overrides/main.html": '{% extends "base.html" %}\n'}
+    result = build_site(load(make_kb(files)), tmp_path / "site")
+    names = script_names(read(result.output, "cards/track-your-card/index.html"))
+    assert names.count("helpgen-search.js") == 1  # as extra_javascript, after the bundle
+    assert names.index("helpgen-search.js") > next(i for i, n in enumerate(names) if n.startswith("bundle."))
+
+
 def test_mkdocs_warnings_are_returned_with_the_article_line(make_kb, tmp_path):
     files = {**SMALL_KB, "articles/cards/broken.md": "---\ntitle: Broken\nlevel: beginner\nstage: using\n---\n"
              "Intro.\n\nSee [the missing page](missing.md).\n"}

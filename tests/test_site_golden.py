@@ -26,12 +26,17 @@ def staged_files(make_kb, tmp_path: Path) -> dict[str, str]:
     # the search options belong to helpgen.search (tested there); check they are passed through as is
     assert config["plugins"][0] == {"search": search_config(View(kb, "en"))}
     config["plugins"][0] = {"search": "<helpgen.search.site_index.search_plugin_config>"}
-    # every script/style of site_template/assets/search/ (owned by helpgen.search) is included, sorted
+    # every script/style of site_template/assets/search/ (owned by helpgen.search) is included, sorted;
+    # the scripts load before Material's bundle (overrides/main.html), not as extra_javascript
     search_dir = template_dir() / "assets" / "search"
+    first = config["extra"]["helpgen"]["scripts_first"]
     for key, ext in (("extra_javascript", ".js"), ("extra_css", ".css")):
         owned = sorted(f"assets/search/{p.relative_to(search_dir).as_posix()}" for p in search_dir.rglob("*" + ext))
-        assert [x for x in config[key] if x.startswith("assets/search/")] == owned
+        listed = first if ext == ".js" else config[key]
+        assert [x for x in listed if x.startswith("assets/search/")] == owned
+        assert ext == ".css" or not [x for x in config[key] if x.startswith("assets/search/")]
         config[key] = [x for x in config[key] if not x.startswith("assets/search/")] + ["<assets/search/*" + ext + ">"]
+    config["extra"]["helpgen"]["scripts_first"] = ["<assets/search/*.js>"]
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
     files = {"mkdocs.yml": text.replace(str(stage), "<STAGE>").replace(str(site), "<SITE>")}
     for path in sorted((stage / "docs").rglob("*.md")):

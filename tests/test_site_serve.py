@@ -7,7 +7,9 @@ import time
 import urllib.request
 
 import pytest
+from click.testing import CliRunner
 
+from helpgen.cli import main
 from helpgen.errors import ContentError
 from helpgen.site.serve import preview_server
 from test_site_kb import SMALL_KB
@@ -58,3 +60,31 @@ def test_preview_refuses_a_kb_with_errors(make_kb, tmp_path):
     root = make_kb({**SMALL_KB, "articles/bad.md": "---\ntitle: Bad\nlevel: expert\nstage: using\n---\nx\n"})
     with pytest.raises(ContentError):
         preview_server(root, tmp_path / "site", "127.0.0.1", 0)
+
+
+def test_serve_prints_its_url_once_listening(make_kb, monkeypatch):
+    from mkdocs.livereload import LiveReloadServer
+
+    root, port, seen = make_kb(SMALL_KB), free_port(), []
+
+    def serve_then_stop(self, **kwargs):  # instead of serving forever: check the port, then Ctrl+C
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            seen.append("listening")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LiveReloadServer, "serve", serve_then_stop)
+    result = CliRunner().invoke(main, ["serve", str(root), "--port", str(port)])
+    assert (result.exit_code, result.output) == (0, f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)\n")
+    assert seen == ["listening"]
+
+
+def test_serve_on_a_busy_port_is_one_line(make_kb):
+    root = make_kb(SMALL_KB)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", str(root), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == (f"cannot listen on 127.0.0.1:{port} (Address already in use), "
+                             "choose another --port or --host\n")

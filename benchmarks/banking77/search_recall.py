@@ -23,9 +23,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".." / "shared" / "data" / "banking77"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 
 from helpgen.kb.load import load_kb  # noqa: E402
-from helpgen.search.browser import SearchPage, chromium, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
+from search_harness import SearchPage, chromium, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
 from helpgen.search.index import Evaluation, build_index, evaluate, search  # noqa: E402
 
 TARGET_RECALL_3 = 0.85

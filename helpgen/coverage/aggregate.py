@@ -256,8 +256,10 @@ def response_times(table, support) -> dict:
         channels[ch] = st
     overall = _stats(hours[ok])
     kept = all(s["kept"] for s in channels.values())
+    broken = [s["p90_hours"] for s in channels.values() if not s["kept"] and s["p90_hours"] is not None]
     return {"promise_hours": promise, "promise_text": support.response_time, "channels": channels,
-            "all": overall, "kept": kept, "statement": _statement(promise, support.response_time, channels,
+            "all": overall, "kept": kept, "keepable_hours": _round_up(max(broken)) if broken else None,
+            "statement": _statement(promise, support.response_time, channels,
                                                                   overall, kept)}
 
 

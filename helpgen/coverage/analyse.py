@@ -16,7 +16,6 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.refine import refine
 from helpgen.coverage.match import (ArticleSupport, Calibration, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
                                     calibrate_text, link_scores, tokens, vocab_share)
 from helpgen.kb.model import KnowledgeBase
@@ -25,7 +24,6 @@ from helpgen.tickets.model import Ticket
 OFF_TOPIC = "off-topic"
 Progress = Callable[[str, int], None]  # (stage, tickets so far)
 PER_ARTICLE_CAP = 150  # linked tickets per article used for training (random sample)
-REFINE = False
 MIN_TOKENS = 2  # a question with fewer content words is too short to match ("what is 17 times 3")
 
 
@@ -180,29 +178,11 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     if progress:
         progress("cluster", len(toks))
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
-    if topics and REFINE:
-        gap_ids, topics = _refine(X, space, ex, articles, linked, verdict, topics, table.texts, seed)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
                 answered, art_ids)
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
     return CoverageResult(data, rows)
-
-
-def _refine(X, space, ex, articles, linked, verdict, topics, texts, seed):
-    """Second pass: gap topics as classes next to the articles; updates `verdict` in place."""
-    X_art = space.transform([tokens(t, None) for _, t, _ in ex])
-    art, topic, conf = refine(X, X_art, [e[0] for e in ex], [e[2] for e in ex], linked,
-                              [a.id for a in articles], [t.members for t in topics], seed)
-    free = (linked < 0) & ~verdict["off_topic"]
-    to_gap = free & (topic >= 0)
-    to_cov = free & (topic < 0) & (art >= 0) & verdict["above_floor"]
-    verdict["covered"] = (verdict["covered"] & ~to_gap) | to_cov
-    verdict["article"] = np.where(to_cov, art, np.where(verdict["covered"], verdict["article"], -1))
-    verdict["score"] = np.where(to_cov | to_gap, conf, verdict["score"]).astype(np.float32)
-    verdict["gap"] = ~verdict["covered"]
-    gap = verdict["gap"] & ~verdict["off_topic"]
-    return _cluster(X, gap, texts, space, seed, fixed=np.where(to_gap, topic, -1))
 
 
 def _fit_space(ex, toks, seed) -> TextSpace:
@@ -345,23 +325,13 @@ def _history_verdict(X, linked, answered, best_sim, cal: Calibration, seed) -> n
     return (scores / c >= cal.gap_ratio) & (best_sim >= cal.floor_similarity)
 
 
-def _cluster(X, gap, texts, space, seed, fixed=None) -> tuple[np.ndarray, list]:
-    """Gap id per ticket (1-based by size, 0 = none) and the topics, largest first.
-
-    `fixed` (topic per ticket, -1 = none) keeps known topics; the other gap tickets are clustered anew.
-    """
+def _cluster(X, gap, texts, space, seed) -> tuple[np.ndarray, list]:
+    """Gap id per ticket (1-based by size, 0 = none) and the topics, largest first."""
     idx = np.flatnonzero(gap)
     ids = np.zeros(X.shape[0], int)
     if not len(idx):
         return ids, []
-    if fixed is None:
-        labels = kmeans_labels(X[idx], seed)
-    else:
-        labels = fixed[idx].copy()
-        rest = labels < 0
-        if rest.any():
-            labels[rest] = labels.max() + 1 + kmeans_labels(X[idx[rest]], seed)
-        _, labels = np.unique(labels, return_inverse=True)
+    labels = kmeans_labels(X[idx], seed)
     background = (np.bincount(X.indices, minlength=X.shape[1]) + 1) / (X.shape[0] + 2)
     topics = label_topics(X[idx], labels, space.feature_names(), [texts[i] for i in idx], background)
     for t in topics:

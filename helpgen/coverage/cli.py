@@ -6,8 +6,10 @@ from pathlib import Path
 import click
 
 from helpgen.errors import CoverageBelowThreshold
+from helpgen.kb.problems import open_kb
+from helpgen.report.gaps import DEFAULT_REPORT
 
-DEFAULT_OUT = Path(".helpgen") / "coverage"
+DEFAULT_OUT = DEFAULT_REPORT
 
 
 @click.command("coverage", epilog="Example: helpgen coverage mykb --tickets exports/tickets.csv --fail-under 0.8")
@@ -32,12 +34,13 @@ DEFAULT_OUT = Path(".helpgen") / "coverage"
 def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict,
                      lang):
     """Report which customer questions the help centre does not answer yet."""
-    from helpgen import clitools
     from helpgen.coverage.run import RunOptions, run_coverage
-    from helpgen.report.render import headline, write_report
+    from helpgen.report.localize import localize
+    from helpgen.report.render import headline, remember_report, write_report
     from helpgen.tickets import parse_mapping
+    from helpgen.ui import progress
 
-    base = clitools.open_kb(kb)
+    base = open_kb(kb)
     opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
                       since.date() if since else None, until.date() if until else None, strict, lang)
     seen = [0]
@@ -46,11 +49,13 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
         advance(done - seen[0])
         seen[0] = done
 
-    with clitools.progress("Reading tickets (bytes)", total=None) as advance:
+    with progress("Reading tickets (bytes)", total=None) as advance:
         result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=step)
+    localize(result.data)
     out = write_report(result, output or kb / DEFAULT_OUT, assignments)
     if publish and output is not None:
         write_report(result, kb / DEFAULT_OUT)
+    remember_report(kb, out)
     click.echo(f"{headline(result.data)} Report: {out}")
     cov = result.data["totals"]["coverage"]
     if fail_under is not None and cov < fail_under:

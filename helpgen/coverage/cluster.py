@@ -18,9 +18,9 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
-from helpgen.search.analyzer import split_words, tokenize
+from helpgen.text import CJK, split_words, tokenize
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = CJK
 
 MERGE_COSINE = 0.75  # centroids closer than this are one topic (cosine in the SVD space)
 # fragments of contractions ("didn't" -> "didn") and filler verbs say nothing about a topic

@@ -1,6 +1,6 @@
 """Lexical matching of tickets to articles: features, the article router, the gap scorer and calibration.
 
-Everything here is pure computation on token lists (from `helpgen.search.analyzer.tokenize`), so the
+Everything here is pure computation on token lists (from `helpgen.text.tokenize`), so the
 same analyser drives the site search and coverage. See docs/coverage.md for the design.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sklearn.svm import LinearSVC
 from sklearn.preprocessing import normalize
 
 from helpgen.kb.model import Article
-from helpgen.search.analyzer import tokenize
+from helpgen.text import tokenize
 
 _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_`>|]+")
 _NUMBER = re.compile(r"^\d+$")

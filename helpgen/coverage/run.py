@@ -11,11 +11,13 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from helpgen.coverage.analyse import CoverageResult, analyse
 from helpgen.errors import Problem, TicketError
 from helpgen.kb.model import KnowledgeBase
+from helpgen.text import CJK
 from helpgen.tickets.model import Ticket
+from helpgen.urls import article_url, lang_prefix, page_url
 
 DETECT_TICKETS = 200  # tickets looked at to guess the log's language
 CJK_SHARE = 0.3  # Chinese when at least this share of the letters in them are CJK characters
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = CJK
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -33,10 +35,6 @@ class RunOptions:
 def link_map(kb: KnowledgeBase) -> dict[str, str]:
     """Article URL (relative to the site root) -> article id, as the site publishes them: every language,
     and the fallback pages of untranslated articles (`zh/<id>/` for an English-only article)."""
-    try:
-        from helpgen.site.catalogue import article_url
-    except ImportError:  # pragma: no cover - site package written in parallel
-        return {a.url: a.id for a in kb.published}
     out = {article_url(kb, a): a.id for a in kb.published}
     for lang in kb.config.all_languages[1:]:  # untranslated ids have fallback pages under LANG/ too
         for aid, url in article_urls(kb, lang, [a.id for a in kb.in_language("")]).items():
@@ -74,8 +72,6 @@ def language_view(kb: KnowledgeBase, lang: str) -> KnowledgeBase:
 
 def article_urls(kb: KnowledgeBase, lang: str, ids: Iterable[str]) -> dict[str, str]:
     """Article id -> URL on the `lang` site (`zh/cards/x/`; untranslated ids have fallback pages there)."""
-    from helpgen.site.catalogue import lang_prefix, page_url
-
     prefix = lang_prefix(kb, lang if lang in kb.config.all_languages else "")  # no such site: default one
     return {i: prefix + page_url(f"{i}.md") for i in ids}
 
@@ -88,7 +84,6 @@ def _peek(tickets: Iterator[Ticket], n: int) -> tuple[list[Ticket], Iterator[Tic
 def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem], None],
                  on_progress: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Read every log (default KB/tickets/), redact, analyse; bad rows go to `report` (fatal with strict)."""
-    from helpgen.report.localize import localize
     from helpgen.tickets import Redactor, read_tickets
 
     paths = list(opts.tickets) or [kb.root / "tickets"]
@@ -116,6 +111,18 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
                           warnings[0].path, warnings[0].line)
     if not result.rows.ids:
         raise TicketError("no tickets to analyse (empty logs, or all outside --since/--until)", str(paths[0]))
-    urls = article_urls(kb, lang, result.rows.article_ids)
-    localize(result.data, lang, urls, {s.id: s.label_in(lang) for s in kb.config.stages})
+    add_urls(result.data, lang, article_urls(kb, lang, result.rows.article_ids),
+             {s.id: s.label_in(lang) for s in kb.config.stages})
     return result
+
+
+def add_urls(data: dict, lang: str, urls: Mapping[str, str], stage_labels: Mapping[str, str] | None = None) -> dict:
+    """Record the report's language, its article URLs (`articles[].url`, `gaps[].nearest_url`) and the label
+    of each suggested stage in that language (`stage_labels`: stage id -> label, from helpgen.yml)."""
+    data["lang"] = lang
+    for art in data["articles"]:
+        art["url"] = urls.get(art["id"], "")
+    for gap in data["gaps"]:
+        gap["nearest_url"] = urls.get(gap["nearest_article"] or "", "")
+        gap["suggested_stage_label"] = (stage_labels or {}).get(gap["suggested_stage"], gap["suggested_stage"])
+    return data

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 from helpgen.config import Config
+from helpgen.urls import page_url
 
 LEVELS: tuple[str, ...] = ("beginner", "advanced", "troubleshooting")
 UNSORTED = "unsorted"  # pseudo-stage of migrated pages that have no level/stage yet
@@ -44,7 +45,7 @@ class Article:
     @property
     def url(self) -> str:
         """URL relative to the (language) site root, with directory URLs: `account/change-your-email/`."""
-        return f"{self.id}/"
+        return page_url(f"{self.id}.md")
 
     @property
     def sorted_out(self) -> bool:

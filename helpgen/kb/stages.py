@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 from helpgen.config import Config
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
+from helpgen.text import CJK_RUN as _CJK
 
 TROUBLESHOOTING, BEGINNER, ADVANCED = "troubleshooting", "beginner", "advanced"
 # Generic help-centre words that mark a troubleshooting page, used only while the KB has no
@@ -36,7 +37,6 @@ crashes debug debugging solve solving resolve resolving
 """.split())
 MIN_EXAMPLES = 2  # a word is learned from at least this many articles of a level
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,21 @@
-"""Put the report data into the report's language: `lang`, article URLs, the suggested stages' labels
-(from helpgen.yml), and for Chinese reports the sentences the analysis writes in English (promise
-statement, suggested titles)."""
+"""Put the report data into the report's language (`lang`, set by the coverage run): for Chinese reports the
+sentences the analysis writes in English (promise statement, suggested titles, level and stage)."""
 from __future__ import annotations
 
 import re
-from typing import Mapping
 
 from helpgen.report.i18n import is_zh
+from helpgen.text import CJK, tokenize
 
 CHANNELS_ZH = {"chat": "在线聊天", "email": "邮件", "phone": "电话", "web": "网页", "form": "表单",
                "social": "社交媒体", "unknown": "未知渠道"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = CJK
 
 
-def localize(data: dict, lang: str, urls: Mapping[str, str], stage_labels: Mapping[str, str] | None = None) -> dict:
-    """Add `lang`, article URLs and the label of each suggested stage in `lang` (`stage_labels`: stage id
-    -> label, from helpgen.yml); translate generated sentences for Chinese. Changes `data` in place."""
-    data["lang"] = lang
-    for art in data["articles"]:
-        art["url"] = urls.get(art["id"], "")
-    for gap in data["gaps"]:
-        gap["nearest_url"] = urls.get(gap["nearest_article"] or "", "")
-        gap["suggested_stage_label"] = (stage_labels or {}).get(gap["suggested_stage"], gap["suggested_stage"])
-    if is_zh(lang):
+def localize(data: dict) -> dict:
+    """Translate the generated sentences into the report's language (`data["lang"]`, set by the coverage
+    run): for Chinese, phrasings, suggested titles and the promise statement. Changes `data` in place."""
+    if is_zh(data.get("lang", "")):
         for art in data["articles"]:
             art["top_phrasings"] = list(dict.fromkeys(q for q in map(question_zh, art["top_phrasings"]) if q))
         for gap in data["gaps"]:
@@ -40,8 +33,6 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 
 def _has_content(sentence: str) -> bool:
-    from helpgen.search.analyzer import tokenize
-
     return len([w for w in tokenize(sentence) if w not in POLITE]) >= 2
 
 
@@ -88,8 +79,6 @@ def channel_zh(name: str) -> str:
 
 def statement_zh(rt: dict) -> str:
     """The promise sentence in Chinese, from the same figures as the English one."""
-    from helpgen.coverage.aggregate import _round_up
-
     overall, promise = rt["all"], rt["promise_hours"]
     text = rt.get("promise_text") or ""
     said = f"{text}（{promise:g} 小时）" if _CJK.search(text) else f"在 {promise:g} 小时内首次回复"
@@ -101,4 +90,4 @@ def statement_zh(rt: dict) -> str:
     worst = max(rt["channels"][c]["p90_hours"] for c in broken)
     names = "、".join(channel_zh(c) for c in broken)
     return (f"回复承诺没有兑现：您承诺{said}，但{names}渠道 90% 的首次回复要 {worst} 小时才发出。"
-            f"请加快回复，或把承诺改为 {_round_up(worst)} 小时——这是十条工单里有九条能做到的时间。")
+            f"请加快回复，或把承诺改为 {rt['keepable_hours']} 小时——这是十条工单里有九条能做到的时间。")

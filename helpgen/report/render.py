@@ -16,6 +16,7 @@ from pathlib import Path
 
 from helpgen.errors import UnsafeOutputError
 from helpgen.report.charts import bar_chart, sparkline
+from helpgen.report.gaps import LAST_REPORT
 from helpgen.report.i18n import Messages, messages
 from helpgen.report.localize import channel_zh
 
@@ -55,6 +56,16 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     os.replace(tmp, out_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def remember_report(kb_root: Path, out_dir: Path) -> None:
+    """Record `out_dir` as the KB's last report (KB/.helpgen/last-report), for `helpgen new --from-gap`."""
+    kb_root, out_dir = Path(kb_root), Path(out_dir)
+    try:
+        named = Path(os.path.relpath(out_dir.resolve(), kb_root.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): keep the absolute path
+        named = str(out_dir.resolve())
+    _write_atomic(kb_root / LAST_REPORT, lambda fh: fh.write(named + "\n"))
 
 
 def _write_atomic(path: Path, write) -> None:

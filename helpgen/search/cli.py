@@ -6,17 +6,8 @@ from pathlib import Path
 import click
 
 from helpgen.errors import HelpgenError
+from helpgen.kb.problems import open_kb
 from helpgen.search.index import Evaluation, build_index, evaluate_file, search
-
-
-def _open(path: Path):
-    try:
-        from helpgen.clitools import open_kb
-    except ImportError:  # pragma: no cover - CORE's helper is always there in a release
-        from helpgen.kb.load import load_kb
-
-        return load_kb(path)[0]
-    return open_kb(path)
 
 
 def format_evaluation(ev: Evaluation) -> str:
@@ -44,7 +35,7 @@ def search_command(kb: Path, query: str | None, eval_csv: Path | None, lang: str
     """
     if bool(query) == bool(eval_csv):
         raise click.UsageError("give either a QUERY or --eval questions.csv")
-    knowledge_base = _open(kb)
+    knowledge_base = open_kb(kb)
     lang = lang or knowledge_base.config.language
     if lang not in knowledge_base.config.all_languages:
         raise HelpgenError(f"unknown language `{lang}`, use one of: {', '.join(knowledge_base.config.all_languages)}")

@@ -20,15 +20,11 @@ from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import site_index
-from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, stem
+from helpgen.text import CJK_RUN, QUERY_STOP_WORDS_EN, stem
 
 SEP = re.compile(site_index.SEPARATOR_JS.replace(r"\u200b", "\u200b"))
-HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = CJK_RUN
 MODIFIED = re.compile(r"(^[+\-]|[~^]\d+$)")
-# How each English query word is sent: "both" = the word itself (stemmed by lunr, exact match)
-# plus its stem as a prefix (measured best, docs/search.md); "all" = prefix only (Material's own
-# behaviour); "last" = exact words, prefix only for the last one.
-WILDCARD = "both"
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.M)
 
 
@@ -162,16 +158,12 @@ def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = fro
         text = HAN_RUN.sub(lambda m: " " + " ".join(split_han(m.group(0), vocabulary)) + " ", text)
     out: list[str] = []
     words = [w for w in SEP.split(text) if w and w not in stops]
-    for i, word in enumerate(words):
+    for word in words:
         if not word.isascii():
             term = word
-        elif WILDCARD == "last" and i < len(words) - 1:
-            term = word + "^1"
-        elif WILDCARD == "both":
+        else:  # the word itself (stemmed by lunr, exact match) plus its stem as a prefix: docs/search.md
             if word + "^1" not in out:
                 out.append(word + "^1")
-            term = stem(word) + "*"
-        else:
             term = stem(word) + "*"
         if term not in out:
             out.append(term)

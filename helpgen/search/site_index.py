@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
+from helpgen.text import CJK, CJK_RUN, CJK_WORD, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
+from helpgen.urls import site_article_url
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
 # and the BANKING77 sample: see docs/search.md. Material's defaults are title 1e3, tags 1e6.
@@ -67,14 +68,14 @@ def plugin_config_for(lang: str) -> dict:
 
 def segment_han(text: str, lang: str) -> str:
     """Chinese runs segmented by jieba and joined by zero-width spaces, as Material indexes them."""
-    if not is_chinese(lang) or not re.search(r"[\u3400-\u9fff]", text):
+    if not is_chinese(lang) or not CJK.search(text):
         return text
     jieba = quiet_jieba()
 
     def cut(match: re.Match) -> str:
         return "\u200b" + "\u200b".join(jieba.cut(match.group(0))) + "\u200b"
 
-    return re.sub(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", cut, text).strip("\u200b")
+    return CJK_RUN.sub(cut, text).strip("\u200b")
 
 
 def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
@@ -93,7 +94,7 @@ def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
 def _mentions(haystack: str, name: str) -> bool:
     if not name or name not in haystack:  # the cheap substring test rules out almost every term
         return False
-    if re.search(r"[\u3400-\u9fff]", name):
+    if CJK.search(name):
         return True
     return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", haystack) is not None
 
@@ -137,12 +138,7 @@ def language_articles(kb: KnowledgeBase, lang: str) -> dict[str, Article]:
 
 
 def site_url_of(kb: KnowledgeBase, article: Article) -> str:
-    try:
-        from helpgen.site.catalogue import article_url
-    except ImportError:  # SITE's module not there yet: same rule
-        prefix = "" if article.lang in ("", kb.config.language) else f"{article.lang}/"
-        return prefix + (article.url if not kb.config.offline else f"{article.id}.html")
-    return article_url(kb, article, directory_urls=not kb.config.offline)
+    return site_article_url(kb, article)
 
 
 def rewrite_docs(docs: list[dict], kb: KnowledgeBase, lang: str, prefix: str) -> list[dict]:
@@ -190,7 +186,7 @@ def zh_query_stop_words() -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))
 
 
-HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+HAN_WORD = CJK_WORD
 _SPLIT_JS = re.compile(SEPARATOR[:-2] + "\u200b]+")
 
 
@@ -271,8 +267,8 @@ def language_of(kb: KnowledgeBase, site_dir: Path, index_path: Path) -> tuple[st
 
 
 def postprocess_search_index(site_dir: Path, kb: KnowledgeBase) -> None:
-    """Rewrite every search index of a freshly built site (and its offline `search_index.js`);
-    with the Pagefind backend (helpgen.search.pagefind_index), index the site with Pagefind."""
+    """Rewrite every search index of a freshly built site (and its offline `search_index.js`).
+    The site build then indexes the site with Pagefind when helpgen.search.pagefind_index.backend says so."""
     site_dir = Path(site_dir)
     for path in index_files(site_dir):
         lang, prefix = language_of(kb, site_dir, path)
@@ -284,7 +280,3 @@ def postprocess_search_index(site_dir: Path, kb: KnowledgeBase) -> None:
         offline = path.with_name("search_index.js")
         if offline.exists():
             offline.write_text(f"var __index = {text}", encoding="utf-8")
-    from helpgen.search import pagefind_index
-
-    if pagefind_index.backend(kb) == "pagefind":
-        pagefind_index.apply_pagefind(site_dir, kb)

@@ -3,7 +3,6 @@ API, add the catalogue files, then swap the finished site into the output folder
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import posixpath
 import re
@@ -15,11 +14,13 @@ from typing import Iterator
 
 from helpgen.errors import BuildError, Problem, UnsafeOutputError
 from helpgen.kb.model import KnowledgeBase
+from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
-from helpgen.site.catalogue import lang_prefix, write_catalogue
+from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
 from helpgen.site.view import RESERVED, View, article_doc
+from helpgen.urls import lang_prefix
 
 MARKER = ".helpgen-site"
 MARKER_TEXT = "This folder was made by `helpgen build`; helpgen may replace it.\n"
@@ -80,10 +81,9 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path) -> BuildResult:
         pages, warnings = run_mkdocs(staged)
         result.pages += pages
         result.warnings += warnings
-    if importlib.util.find_spec("helpgen.search.site_index") is not None:
-        from helpgen.search.site_index import postprocess_search_index
-
-        postprocess_search_index(site_dir, kb)
+    site_index.postprocess_search_index(site_dir, kb)
+    if pagefind_index.backend(kb) == "pagefind":
+        pagefind_index.apply_pagefind(site_dir, kb)
     write_catalogue(site_dir, kb, directory_urls)
     return result
 
@@ -113,6 +113,7 @@ def alternate(kb: KnowledgeBase, built: list[str], current: str) -> list[dict]:
     for lang in built:
         target = lang_prefix(kb, lang)
         link = posixpath.relpath(target or ".", here or ".") + "/"
+        link += "index.html" if kb.config.offline else ""  # file:// shows a folder's listing, not its page
         links.append({"name": LANGUAGE_NAMES.get(lang, lang), "link": link, "lang": lang})
     return links
 

@@ -10,28 +10,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from helpgen.kb.model import Article, Entry, KnowledgeBase
+from helpgen.urls import article_url, lang_prefix, page_url
 
 FEED_FILE = "feed.xml"
 WHATS_NEW_DOC = "whats-new.md"
-
-
-def lang_prefix(kb: KnowledgeBase, lang: str) -> str:
-    """Folder of a language's site under the root: "" for the default language, else `LANG/`."""
-    return "" if lang in ("", kb.config.language) else f"{lang}/"
-
-
-def page_url(docs_path: str, directory_urls: bool = True) -> str:
-    """The URL (relative to the language root) of a Markdown file inside docs/."""
-    stem = docs_path[:-3] if docs_path.endswith(".md") else docs_path
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem if directory_urls else f"{stem}index.html"
-    return f"{stem}/" if directory_urls else f"{stem}.html"
-
-
-def article_url(kb: KnowledgeBase, article: Article, *, directory_urls: bool = True) -> str:
-    """URL of an article relative to the site root: `cards/track-your-card/`, `zh/cards/...` for other languages."""
-    return lang_prefix(kb, article.lang) + page_url(f"{article.id}.md", directory_urls)
 
 
 def entry_slug(entry: Entry) -> str:

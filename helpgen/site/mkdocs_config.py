@@ -3,19 +3,18 @@ with helpgen.yml's `mkdocs:` pass-through settings merged last."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from helpgen.site import i18n
+from helpgen.search import site_index
 from helpgen.site.pages import area_label
 from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, TROUBLESHOOTING, UNSORTED_PAGE,
                                WHATS_NEW, View, article_doc, level_doc, sort_key, stage_doc)
 
 POLYFILL = "assets/helpgen/iframe-worker.js"  # offline search from file:// (no unpkg.com)
-ZH_SEPARATOR = r"[\s\u200b\-]+"
+SEARCH_SCRIPTS = "assets/search/"  # loaded before Material's bundle (overrides/main.html)
 NAV_CHUNK = 40  # most articles one nav section lists (navigation.prune shows the whole active section)
 NAV_GROUP = 25  # a bigger folder is split into sections of at most this many
 
@@ -46,18 +45,10 @@ def deep_merge(base: dict, extra: dict) -> dict:
 
 
 def search_config(view: View) -> dict:
-    """Options of Material's search plugin: SEARCH's `search_plugin_config` when it exists."""
-    if importlib.util.find_spec("helpgen.search.site_index") is not None:
-        from helpgen.search import site_index
-
-        if view.lang != view.kb.config.language and hasattr(site_index, "plugin_config_for"):
-            return dict(site_index.plugin_config_for(view.lang))
-        return dict(site_index.search_plugin_config(view.kb))
-    lang = i18n.base_lang(view.lang) if i18n.base_lang(view.lang) != "en" else view.lang.split("-")[0]
-    options: dict[str, Any] = {"lang": [lang]}
-    if lang == "zh":
-        options["separator"] = ZH_SEPARATOR
-    return options
+    """Options of Material's search plugin (helpgen.search.site_index)."""
+    if view.lang != view.kb.config.language:
+        return dict(site_index.plugin_config_for(view.lang))
+    return dict(site_index.search_plugin_config(view.kb))
 
 
 def palette(colors: dict) -> tuple[dict, str]:
@@ -134,6 +125,9 @@ def mkdocs_config(view: View, *, docs_dir: str, site_dir: str, custom_dir: str, 
                                          "support": {"email": cfg.support.email, "url": cfg.support.url,
                                                      "response_time": cfg.support.response_time}},
                              "generator": False}
+    first = [] if "overrides/main.html" in view.kb.overrides else [j for j in extra_js if j.startswith(SEARCH_SCRIPTS)]
+    extra["helpgen"]["scripts_first"] = first  # a KB's own main.html gets them as extra_javascript
+    extra_js = [j for j in extra_js if j not in first]
     if cfg.offline:
         plugins.append({"offline": {}})
         extra["polyfills"] = [POLYFILL]

@@ -9,7 +9,7 @@ from helpgen.config import Stage
 from helpgen.kb.model import LEVELS, Article, Entry, GlossaryTerm, KnowledgeBase
 from helpgen.kb.stages import StageRoles, stage_roles
 from helpgen.site import i18n
-from helpgen.site.catalogue import page_url
+from helpgen.urls import page_url
 
 # Generated pages (paths inside docs/). Article ids may not start with these names.
 HOME = "index.md"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpgen.search.browser import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
 from helpgen.search.site_index import is_code
 
@@ -182,7 +182,7 @@ def test_failed_search_is_sent_to_the_feedback_target(browser, tmp_path):
     import socket
 
     from conftest import build_kb_site
-    from helpgen.search.browser import serve_dir
+    from search_harness import serve_dir
 
     with socket.socket() as probe:  # a free port, written into helpgen.yml before the build
         probe.bind(("127.0.0.1", 0))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpgen.search.browser import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
 from helpgen.search.site_index import is_code
 from test_search_browser import customer_questions, guarded_context

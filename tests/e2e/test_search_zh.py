@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpgen.search.browser import SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import SearchPage, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
 from test_search_browser import guarded_context
 

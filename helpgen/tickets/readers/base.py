@@ -13,6 +13,7 @@ from helpgen.tickets.links import LinkFinder
 from helpgen.tickets.model import Reply, Ticket
 from helpgen.tickets.redact import Redactor
 from helpgen.tickets.text import clean_message, html_to_text, one_line
+from helpgen.text import CJK_RANGES
 
 FIELDS = ("id", "created_at", "channel", "subject", "body", "status", "reply", "replied_at", "tags")
 # Column names of the big help desks, recognised without a mapping (compared lower-case, punctuation ignored).
@@ -43,7 +44,7 @@ CHANNELS = {"e-mail": "email", "mail": "email", "email": "email", "voice": "phon
 
 def norm_name(name: str) -> str:
     """`Created_At` / `created-at` / ` Created at ` -> `created at`."""
-    return " ".join(re.sub(r"[^0-9a-z\u4e00-\u9fff]+", " ", str(name).lower()).split())
+    return " ".join(re.sub(rf"[^0-9a-z{CJK_RANGES}]+", " ", str(name).lower()).split())
 
 
 def parse_mapping(text: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import BinaryIO, Iterator
 from charset_normalizer import from_bytes
 
 from helpgen.errors import TicketError
+from helpgen.text import CJK_RANGES
 
 SAMPLE = 64 * 1024
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,7 +20,7 @@ MAGIC = ((b"PK\x03\x04", "a zip archive or Excel workbook (.xlsx), save it as CS
          (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
          (b"\xd0\xcf\x11\xe0", "an old Excel/Word file (.xls), save it as CSV UTF-8"),
          (b"SQLite format 3", "an SQLite database"))
-CJK_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+CJK_RE = re.compile(rf"[\u3000-\u303f{CJK_RANGES}\uff00-\uffef]")  # + CJK punctuation, full-width forms
 
 
 def head_text(head: bytes) -> str:
@@ -94,7 +95,7 @@ def _looks_chinese(sample: bytes, complete: bool) -> bool:
     cjk = CJK_RE.findall(text)
     if not other or len(cjk) < 0.9 * len(other):
         return False
-    squeezed = len(re.findall(r"[A-Za-z][\u4e00-\u9fff][A-Za-z]", text))
+    squeezed = len(re.findall(rf"[A-Za-z][{CJK_RANGES}][A-Za-z]", text))
     return squeezed <= 0.1 * len(cjk)
 
 

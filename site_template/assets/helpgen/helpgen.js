@@ -34,8 +34,9 @@
     var own = links.filter(function (a) { return a.hreflang === lang; })[0];
     if (!own) return;
     var here = location.href.split("#")[0].split("?")[0];
-    if (here.indexOf(own.href) !== 0) return;
-    var rest = here.slice(own.href.length);
+    var root = own.href.replace(/index\.html$/, "");  /* offline sites link index.html */
+    if (here.indexOf(root) !== 0) return;
+    var rest = here.slice(root.length);
     links.forEach(function (a) { if (a !== own) a.href = new URL(rest, a.href).href; });
   }
   function init() {

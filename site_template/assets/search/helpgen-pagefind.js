@@ -21,7 +21,7 @@
   var READY = 1, RESULT = 3, MAX_RESULTS = 10, MAX_SECTIONS = 3, TOKEN_WEIGHT = 3, COVERAGE = 2, FULL_FIRST = 3;
   var RANKING = { pageLength: 0.0 };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
   var SEP = /[\s\-_,:;!?=\[\]()"'\/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u200b]+/;
-  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, HAN = /[\u3400-\u9fff]/;
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var state = { pagefind: null, loading: null, data: null, base: null, seq: 0, vocab: null };
 
   function emit(worker, message) {

@@ -1,6 +1,7 @@
 """Drive a built site's search in headless Debian chromium (for e2e tests and benchmarks).
 
-Not used by the `helpgen` commands; needs the `playwright` Python package and /usr/bin/chromium.
+A test harness, not part of the helpgen package (the benchmarks put tests/e2e/ on sys.path).
+Needs the `playwright` Python package and /usr/bin/chromium.
 Every request that does not go to 127.0.0.1 (or a file:// URL) is blocked and counted.
 """
 from __future__ import annotations

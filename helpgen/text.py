@@ -1,4 +1,5 @@
-"""The one text analyser shared by the site search config, `helpgen search` and coverage matching.
+"""The one text module: the analyser shared by the site search config, `helpgen search` and coverage
+matching, its stop words, and the one definition of what a CJK (Chinese) character is.
 
 `tokenize(text, lang)` lower-cases, splits on the same separator the site search uses, segments
 Chinese with jieba, drops question stop words and stems English like lunr does.
@@ -13,8 +14,12 @@ from lunr.stemmer import porter_stemmer
 # Material's `separator` setting uses the same character classes (see site search config).
 SEPARATOR = r"[\s\-_,:;!?=\[\]()\"'/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+"
 _SPLIT = re.compile(SEPARATOR)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# CJK unified ideographs (extension A, the main block, compatibility ideographs): the only definition
+# in helpgen (site_template/assets/search/*.js carry the same ranges; tests/test_layering.py checks).
+CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_RANGES}]")
+CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
+CJK_WORD = re.compile(f"^[{CJK_RANGES}]+$")
 
 STOP_WORDS_EN = frozenset("""
 a an and are am as at be been being but by can could did do does doing for from had has have having
@@ -54,9 +59,9 @@ def split_words(text: str) -> list[str]:
     for piece in _SPLIT.split(text.lower()):
         if not piece:
             continue
-        if _CJK.search(piece):
+        if CJK.search(piece):
             pos = 0
-            for m in _CJK_RUN.finditer(piece):
+            for m in CJK_RUN.finditer(piece):
                 words.extend(w for w in [piece[pos:m.start()]] if w)
                 words.extend(_segment(m.group()))
                 pos = m.end()
