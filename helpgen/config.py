@@ -80,7 +80,7 @@ class Channel:
     time_zone: str = ""  # e.g. Europe/London
     response_time: Mapping[str, str] = field(default_factory=dict)  # the promise, as shown to customers
     response_hours: float | None = None  # the same promise in hours, checked by `helpgen coverage`
-    line: int = 0  # line of the channel in helpgen.yml (0 = derived from the old one-line settings)
+    line: int = field(default=0, metadata={"internal": True})  # line in helpgen.yml (0: from the old settings)
 
     def text(self, key: str, lang: str) -> str:
         return text_in(getattr(self, key), lang)
