@@ -315,3 +315,15 @@ def test_a_kb_without_these_settings_still_builds_its_support_page(make_kb, tmp_
     page = main_text(read(site, "support/index.html"))
     assert "Contact support" in page and "Known issues" in read(site, "known-issues/index.html")
     assert json.loads(read(site, "notices.json")) == {"schema": "helpgen.notices/1", "notices": []}
+
+
+def test_theme_partials_escape_what_writers_wrote(make_kb, tmp_path):
+    kb, _ = load_kb(make_kb({
+        "helpgen.yml": "support:\n  email: a@example.test\n  response_time: '<b>soon</b>'\n",
+        "articles/a.md": article('Fix "<b>bold</b>" & co'),
+        "articles/b.md": article("Other", extra="related: [a]\n"),
+    }))
+    site = build_site(kb, tmp_path / "site").output
+    html = read(site, "b/index.html")
+    assert "Fix &#34;&lt;b&gt;bold&lt;/b&gt;&#34; &amp; co</a>" in html
+    assert "&lt;b&gt;soon&lt;/b&gt;" in html and "<b>soon</b>" not in html
