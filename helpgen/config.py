@@ -64,12 +64,93 @@ class Search:
         return _in_language(self.placeholder, lang) or self.placeholder.get("", "")
 
 
+CHANNEL_KINDS = ("email", "chat", "phone", "form", "community")
+
+
+def text_in(texts: Mapping[str, str], lang: str, default: str = "") -> str:
+    """A per-language text (`{"": default-language text, "zh": ...}`) in `lang`, else the default."""
+    return _in_language(texts, lang) or texts.get("", "") or default
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One way to reach support (`support.channels` in helpgen.yml). Texts are by language: "" = the
+    default language's (plain text in helpgen.yml), other keys from `{en: ..., zh: ...}` mappings."""
+
+    name: Mapping[str, str] = field(default_factory=dict)  # {} = the kind's label in each language
+    kind: str = "email"  # email | chat | phone | form | community
+    address: str = ""  # an email address or a phone number
+    url: str = ""
+    hours: Mapping[str, str] = field(default_factory=dict)  # e.g. Mon–Fri 9:00–17:00
+    time_zone: str = ""  # e.g. Europe/London
+    response_time: Mapping[str, str] = field(default_factory=dict)  # the promise, as shown to customers
+    response_hours: float | None = None  # the same promise in hours, checked by `helpgen coverage`
+    line: int = field(default=0, metadata={"internal": True})  # line in helpgen.yml (0: from the old settings)
+
+    def text(self, key: str, lang: str) -> str:
+        return text_in(getattr(self, key), lang)
+
+    @property
+    def href(self) -> str:
+        if self.url:
+            return self.url
+        if self.kind == "email" and self.address:
+            return f"mailto:{self.address}"
+        if self.kind == "phone" and self.address:
+            return "tel:" + re.sub(r"[^\d+]", "", self.address)
+        return ""
+
+
 @dataclass(frozen=True)
 class Support:
     email: str = ""
     url: str = ""
-    response_time: str = "2 business days"  # the promise, as shown to customers
+    response_time: str = "2 business days"  # the promise, as shown to customers (default language)
     response_hours: float = 48.0  # the same promise in hours, compared with real first-response times
+    channels: tuple[Channel, ...] = ()
+    covers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by language ("" = default)
+    does_not_cover: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # the languages support answers in, as shown (e.g. English, 中文)
+    # per-language `response_time` texts from `response_time: {en: ..., zh: ...}`
+    response_times: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False,
+                                              metadata={"internal": True})
+
+    def response_time_in(self, lang: str) -> str:
+        return _in_language(self.response_times, lang) or self.response_time
+
+    @property
+    def all_channels(self) -> tuple[Channel, ...]:
+        """`channels`, or the one channel the old `email`/`url`/`response_time` settings describe."""
+        if self.channels:
+            return self.channels
+        if not (self.email or self.url):
+            return ()
+        texts = {"": self.response_time, **self.response_times}
+        found = (Channel(kind="form", url=self.url, response_time=texts, response_hours=self.response_hours),)
+        found = found if self.url else ()
+        if self.email:
+            found += (Channel(kind="email", address=self.email, response_time=texts,
+                              response_hours=self.response_hours),)
+        return found
+
+    def lines(self, key: str, lang: str) -> tuple[str, ...]:
+        """`covers` or `does_not_cover` in `lang` (else the default language's)."""
+        texts = getattr(self, key)
+        return _in_language(texts, lang) or texts.get("", ())
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """Discussion under articles (`discussion:` in helpgen.yml); off unless `provider` is set."""
+
+    provider: str = ""  # "" (off) | giscus | link
+    url: str = ""  # link: a URL pattern with {title}, {id}, {url}; e.g. a forum search for the title
+    community: str = ""  # the community's home page, listed on the support page
+    repo: str = ""  # giscus: owner/name of the GitHub repository
+    repo_id: str = ""
+    category: str = ""
+    category_id: str = ""
+    mapping: str = "pathname"
 
 
 @dataclass(frozen=True)
@@ -104,6 +185,7 @@ class Config:
     support: Support = field(default_factory=Support)
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     feedback: Feedback = field(default_factory=Feedback)
+    discussion: Discussion = field(default_factory=Discussion)
     offline: bool = False
     search: Search = field(default_factory=Search)  # `search: lunr` (a string) sets only the engine
     mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
@@ -326,17 +408,88 @@ def _field_names(cls: type) -> list[str]:
     return [f.name for f in fields(cls) if not f.metadata.get("internal")]
 
 
-def _support(v: _Validator, data: Any) -> Support:
+def _support(v: _Validator, data: Any, language: str = "en") -> Support:
     d, p = v.keys(data, ("support",), _field_names(Support)), ("support",)
     email = v.string(d, p + ("email",), Support.email)
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         v.error(p + ("email",), f"`support.email` is `{email}`, use an email address such as help@example.com")
+    response_time, response_times = _split(v.localized(d, p + ("response_time",), Support.response_time), language)
     return Support(
         email=email,
         url=v.string(d, p + ("url",), Support.url),
-        response_time=v.string(d, p + ("response_time",), Support.response_time),
+        response_time=response_time,
         response_hours=v.number(d, p + ("response_hours",), Support.response_hours),
+        channels=_channels(v, d.get("channels"), language),
+        covers=_line_lists(v, d, p + ("covers",)),
+        does_not_cover=_line_lists(v, d, p + ("does_not_cover",)),
+        languages=v.strings(d, p + ("languages",), ()),
+        response_times=response_times,
     )
+
+
+def _texts(v: _Validator, d: dict, path: tuple, default: str, language: str) -> dict[str, str]:
+    """A localized value as {"": default-language text, lang: text, ...} ({} when absent and no default)."""
+    if d.get(path[-1]) is None and not default:
+        return {}
+    text, per_lang = _split(v.localized(d, path, default), language)
+    return {"": text, **per_lang}
+
+
+def _channels(v: _Validator, data: Any, language: str) -> tuple[Channel, ...]:
+    if data is None:
+        return ()
+    path = ("support", "channels")
+    if not isinstance(data, list):
+        v.error(path, "`support.channels` must be a list of `- name: ..., kind: email, address: ...` entries")
+        return ()
+    channels = []
+    for i, item in enumerate(data):
+        p = path + (i,)
+        d = v.keys(item, p, [f.name for f in fields(Channel) if f.name != "line"])
+        if not isinstance(item, dict):
+            continue
+        kind = v.choice(d, p + ("kind",), "email", CHANNEL_KINDS)
+        name = _texts(v, d, p + ("name",), "", language)  # "" = the kind's own label, per language
+        hours = d.get("response_hours")
+        channels.append(Channel(
+            name=name, kind=kind, address=v.string(d, p + ("address",), ""), url=v.string(d, p + ("url",), ""),
+            hours=_texts(v, d, p + ("hours",), "", language), time_zone=v.string(d, p + ("time_zone",), ""),
+            response_time=_texts(v, d, p + ("response_time",), "", language),
+            response_hours=None if hours is None else v.number(d, p + ("response_hours",), 24.0),
+            line=v.lines.get(p, 1)))
+    return tuple(channels)
+
+
+def _line_lists(v: _Validator, d: dict, path: tuple) -> dict[str, tuple[str, ...]]:
+    """`covers: [line, ...]` or `covers: {en: [...], zh: [...]}` -> {"" or lang: lines}."""
+    value = d.get(path[-1])
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return {"": v.strings(d, path, ())}
+    out = {}
+    for lang in value:
+        if v.language(lang, path + (lang,)):
+            out[str(lang)] = v.strings(value, path + (lang,), ())
+    return out
+
+
+def _discussion(v: _Validator, data: Any) -> Discussion:
+    d, p = v.keys(data, ("discussion",), _field_names(Discussion)), ("discussion",)
+    if not d:
+        return Discussion()
+    provider = v.choice(d, p + ("provider",), "", ("", "giscus", "link"))
+    found = Discussion(provider=provider, **{k: v.string(d, p + (k,), getattr(Discussion, k))
+                                             for k in ("url", "community", "repo", "repo_id", "category",
+                                                       "category_id", "mapping")})
+    needed = {"link": ("url",), "giscus": ("repo", "repo_id", "category", "category_id")}.get(provider, ())
+    for key in needed:
+        if not getattr(found, key):
+            v.error(p + ("provider",), f"`discussion.provider: {provider}` needs `discussion.{key}`; add it "
+                                        "(giscus.app shows the values for your repository)" if provider == "giscus"
+                    else f"`discussion.provider: link` needs `discussion.url`, a pattern such as "
+                         "https://forum.example.com/search?q={title}")
+    return found
 
 
 def _site_url(v: _Validator, d: dict) -> str:
@@ -433,9 +586,10 @@ def _build(v: _Validator, data: dict) -> Config:
         languages=languages,
         logo=v.string(d, ("logo",), ""),
         colors=colors,
-        support=_support(v, d.get("support")),
+        support=_support(v, d.get("support"), language),
         stages=_stages(v, d.get("stages"), language),
         feedback=_feedback(v, d.get("feedback")),
+        discussion=_discussion(v, d.get("discussion")),
         offline=v.boolean(d, ("offline",), False),
         search=_search(v, d.get("search")),
         mkdocs=v.mapping(d, ("mkdocs",), {}),

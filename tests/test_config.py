@@ -54,7 +54,7 @@ def test_unknown_key_has_line_and_hint():
 
 def test_unknown_nested_key_without_near_miss_lists_choices():
     assert problems_of("support:\n  phone: 123\n") == [
-        "helpgen.yml:2: unknown key `phone` in `support`, use one of: email, url, response_time, response_hours"
+        "helpgen.yml:2: unknown key `phone` in `support`, use one of: email, url, response_time, response_hours, channels, covers, does_not_cover, languages"
     ]
 
 

@@ -121,12 +121,33 @@ def test_response_times_and_broken_promise():
     hours = [1.0, 2, 3, 4, 5, 6, 7, 8, 50, 60.0] + [1.0] * 10
     chans = ["email"] * 10 + ["chat"] * 10
     rt = response_times(_Table(hours, chans), Support(response_time="within 1 day", response_hours=24))
-    assert rt["channels"]["chat"] == {"tickets": 10, "median_hours": 1.0, "p90_hours": 1.0, "kept": True}
+    assert rt["channels"]["chat"] == {"tickets": 10, "median_hours": 1.0, "p90_hours": 1.0, "kept": True,
+                                      "promise_hours": 24.0, "promise_text": "within 1 day"}
     assert rt["channels"]["email"]["median_hours"] == 5.5 and not rt["channels"]["email"]["kept"]
     assert not rt["kept"]
     assert "NOT kept" in rt["statement"] and "email" in rt["statement"] and "promise 12 h" not in rt["statement"]
     kept = response_times(_Table([1.0, 2.0], ["chat", "chat"]), Support(response_hours=24))
     assert kept["kept"] and kept["statement"].startswith("The promise is kept")
+
+
+def test_each_channel_is_checked_against_its_own_promise():
+    from helpgen.config import parse_config
+    support = parse_config("support:\n  response_hours: 48\n  channels:\n"
+                           "    - {kind: chat, response_time: 15 minutes, response_hours: 0.25}\n"
+                           "    - {kind: email, name: Mail, response_time: 2 days, response_hours: 48}\n"
+                           "    - {kind: phone, response_time: at once}\n").support
+    hours = [0.1] * 8 + [2.0, 3.0] + [10.0] * 10 + [0.0] * 4
+    chans = ["chat"] * 10 + ["mail"] * 10 + ["phone"] * 4
+    rt = response_times(_Table(hours, chans), support)
+    chat, mail, phone = rt["channels"]["chat"], rt["channels"]["mail"], rt["channels"]["phone"]
+    assert (chat["promise_hours"], chat["kept"], chat["could_promise_hours"]) == (0.25, False, 3)
+    assert (mail["promise_hours"], mail["promise_text"], mail["kept"]) == (48.0, "2 days", True)
+    assert (phone["promise_hours"], phone["kept"]) == (None, None)  # a promise with no hours is not checked
+    assert rt["statement"] == ("Not every promise is kept: on chat you promise 15 minutes (0.25 h) but 90% of "
+                               "first replies took up to 2.1 h, so promise 3 h or reply faster. Kept on mail.")
+    from helpgen.report.localize import statement_zh
+    assert statement_zh(rt).startswith("并非所有回复承诺都已兑现：")
+    assert "承诺 0.25 小时" in statement_zh(rt) and "改为 3 小时" in statement_zh(rt)
 
 
 # --- matching parts: article support, raw-word router features, centroid router, tokenising worker ---

@@ -66,7 +66,8 @@ def test_articles_json_and_errors_json_point_at_real_pages(built):
         assert f"<title>{record['title']}" in read(site, record["url"] + "index.html")
     errors = json.loads(read(site, "errors.json"))
     assert errors["E1023"] == {"url": "troubleshooting/card-declined/", "title": "My card payment was declined",
-                               "id": "troubleshooting/card-declined"}
+                               "id": "troubleshooting/card-declined",
+                               "summary": "Why a payment fails and how to fix it."}
 
 
 def test_article_page_has_badges_related_feedback_contact_and_tooltips(built):

@@ -18,6 +18,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from helpgen.config import did_you_mean
 from helpgen.errors import Problem
 from helpgen.kb.load import first_heading
+from helpgen.kb.promises import check_notices, check_support, missing_translations
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
 from helpgen.kb.stages import StageRoles, guess_level, stage_roles, trouble_vocabulary
 
@@ -60,6 +61,10 @@ def check_kb(kb: KnowledgeBase, today: date | None = None, *, verbose: bool = Fa
     problems.extend(_empty_stages(kb))
     problems.extend(_missing_logo(kb))
     problems.extend(check_translations(kb, verbose=verbose))
+    problems.extend(check_support(kb.config))
+    problems.extend(check_notices(kb, today))
+    if verbose:
+        problems.extend(missing_translations(kb.config))
     return sorted(problems)
 
 

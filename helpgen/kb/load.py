@@ -21,12 +21,13 @@ import yaml
 
 from helpgen.config import Config, did_you_mean, load_config, yaml_error_line, yaml_with_lines
 from helpgen.errors import ContentError, Problem
-from helpgen.kb.model import Article, Entry, GlossaryTerm, KnowledgeBase
+from helpgen.kb.model import NOTICE_SEVERITIES, Article, Entry, GlossaryTerm, KnowledgeBase, Notice
 
 ARTICLE_FIELDS = (
     "id", "title", "level", "stage", "summary", "questions", "tags", "error_codes", "related",
-    "updated", "review_after", "owner", "draft", "order",
+    "updated", "review_after", "owner", "draft", "order", "discussion",
 )
+NOTICE_FIELDS = ("title", "severity", "affects", "since", "until")
 MIGRATION_FIELDS = ("description", "sidebar_position")  # read as `summary` / `order` when those are absent
 HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
@@ -66,6 +67,8 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         articles=tuple(articles),
         glossary=tuple(_load_glossaries(root, config, sink)),
         entries=tuple(_sort_entries(_load_changelogs(root, config, sink) + _load_whats_new(root, config, sink))),
+        notices=tuple(sorted(_parse_folder(root, "notices", parse_notice, config, sink),
+                             key=lambda n: (-n.since.toordinal(), n.id, n.lang))),
         assets=tuple(files_under(root, "assets")),
         overrides=tuple(files_under(root, "overrides")),
     )
@@ -201,7 +204,7 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
         level=f.text("level") or None, stages=f.texts("stage"), summary=summary,
         questions=f.texts("questions"), tags=f.texts("tags"), error_codes=f.texts("error_codes"),
         related=f.texts("related"), updated=f.date("updated"), review_after=f.date("review_after"),
-        owner=f.text("owner"), draft=f.flag("draft"), lang=lang,
+        owner=f.text("owner"), draft=f.flag("draft"), lang=lang, discussion=f.flag("discussion", True),
         order=f.integer("order") if "order" in meta else _position(meta.get("sidebar_position")),
         field_lines=lines,
     )
@@ -273,11 +276,11 @@ class _Fields:
         self._bad(key, "a date such as 2025-01-31")
         return None
 
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.meta.get(key, default)
         if not isinstance(value, bool):
             self._bad(key, "true or false")
-            return False
+            return default
         return value
 
     def integer(self, key: str) -> int | None:
@@ -426,3 +429,34 @@ def parse_whats_new(rel: str, text: str, config: Config, sink: _Sink) -> Entry |
         return None
     slug, lang = split_lang(Path(rel).name[: -len(".md")], config)
     return Entry(day, title, body, rel, 1, slug, lang)
+
+
+def parse_notice(rel: str, text: str, config: Config, sink: _Sink) -> Notice | None:
+    """One notice: `title`, `severity`, `affects`, `since`, optional `until`, and a short body."""
+    meta, lines, body, _ = parse_front_matter(rel, text, sink)
+    if meta is None:
+        return None
+    f = _Fields(rel, meta, lines, sink)
+    for key in meta:
+        if key not in NOTICE_FIELDS:
+            hint = did_you_mean(key, NOTICE_FIELDS) or f" use one of: {', '.join(NOTICE_FIELDS)}"
+            sink.warning(rel, lines.get(key, 1), f"unknown notice key `{key}`,{hint}")
+    title = f.text("title") or first_heading(body)[0]
+    severity = f.text("severity") or "info"
+    if severity not in NOTICE_SEVERITIES:
+        sink.error(rel, lines.get("severity", 1),
+                   f"`severity` is `{severity}`, use one of: {', '.join(NOTICE_SEVERITIES)}")
+        return None
+    since, until = f.date("since"), f.date("until")
+    if "since" not in meta:
+        sink.error(rel, 1, "missing `since`, add the date the problem started, such as `since: 2025-01-31`")
+    if not title:
+        sink.error(rel, 1, "missing title, add `title:` to the front matter")
+    if since is None or not title:
+        return None
+    if until is not None and until < since:
+        sink.error(rel, lines.get("until", 1), f"`until` ({until}) is before `since` ({since}); fix one of the dates")
+        return None
+    name, lang = split_lang(rel[len("notices/"):-len(".md")], config)
+    return Notice(id=name, source=rel, title=title, severity=severity, affects=f.texts("affects"),
+                  since=since, until=until, body=body.strip("\n") + "\n", lang=lang)

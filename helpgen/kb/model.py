@@ -34,6 +34,7 @@ class Article:
     owner: str = ""
     draft: bool = False
     order: int | None = None
+    discussion: bool = True  # `discussion: false` hides the discussion block of this article
     lang: str = ""  # "" = the KB's default language; else the suffix of name.LANG.md
     field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in source
 
@@ -79,6 +80,46 @@ class Entry:
     lang: str = ""
 
 
+NOTICE_SEVERITIES: tuple[str, ...] = ("info", "warning", "outage")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A known issue or announcement (`notices/*.md`): shown as a banner while active."""
+
+    id: str  # the file name without .md (and without .LANG)
+    source: str
+    title: str
+    severity: str  # info | warning | outage
+    affects: tuple[str, ...]  # article ids, folders (`area` or `area/`) or tags
+    since: date
+    until: date | None
+    body: str
+    line: int = 1
+    lang: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """The notice's anchor on the known-issues page."""
+        return "notice-" + ("".join(c if c.isalnum() else "-" for c in self.id.lower()).strip("-") or "1")
+
+    def status(self, today: date) -> str:
+        """`upcoming` before `since`, `active` from `since` through `until`, then `resolved`."""
+        if today < self.since:
+            return "upcoming"
+        return "resolved" if self.until is not None and today > self.until else "active"
+
+    def affects_article(self, article: "Article") -> bool:
+        """True when one of `affects` names the article's id, one of its folders, or one of its tags."""
+        folders = article.id.split("/")[:-1]
+        prefixes = {"/".join(folders[:i]) for i in range(1, len(folders) + 1)}
+        for target in self.affects:
+            t = target.strip("/")
+            if t == article.id or t in prefixes or target in article.tags:
+                return True
+        return False
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """Everything loaded from a KB folder; built once, read by checks, site and coverage."""
@@ -88,6 +129,7 @@ class KnowledgeBase:
     articles: tuple[Article, ...] = ()  # sorted by (id, lang); drafts included
     glossary: tuple[GlossaryTerm, ...] = ()
     entries: tuple[Entry, ...] = ()  # newest first
+    notices: tuple[Notice, ...] = ()  # newest `since` first
     assets: tuple[str, ...] = ()  # paths relative to root, posix, sorted
     overrides: tuple[str, ...] = ()  # files under KB/overrides/, relative to root
 

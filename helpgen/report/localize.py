@@ -86,8 +86,16 @@ def statement_zh(rt: dict) -> str:
         return "这些工单没有首次回复时间，无法核对回复承诺。"
     if rt["kept"]:
         return f"回复承诺已兑现：90% 的首次回复在 {overall['p90_hours']} 小时内发出（承诺：{said}）。"
-    broken = [c for c, s in rt["channels"].items() if not s["kept"]]
-    worst = max(rt["channels"][c]["p90_hours"] for c in broken)
+    chans = rt["channels"]
+    broken = [c for c, s in chans.items() if s["kept"] is False]
+    if len({(s.get("promise_hours"), s.get("promise_text")) for s in chans.values()}) > 1:
+        parts = [f"{channel_zh(c)}渠道承诺 {chans[c]['promise_hours']:g} 小时，但 90% 的首次回复要 "
+                 f"{chans[c]['p90_hours']} 小时，请加快回复或把承诺改为 {chans[c]['could_promise_hours']} 小时"
+                 for c in broken]
+        held = [channel_zh(c) for c, s in chans.items() if s["kept"]]
+        tail = f"{'、'.join(held)}渠道的承诺已兑现。" if held else ""
+        return "并非所有回复承诺都已兑现：" + "；".join(parts) + "。" + tail
+    worst = max(chans[c]["p90_hours"] for c in broken)
     names = "、".join(channel_zh(c) for c in broken)
     return (f"回复承诺没有兑现：您承诺{said}，但{names}渠道 90% 的首次回复要 {worst} 小时才发出。"
             f"请加快回复，或把承诺改为 {rt['keepable_hours']} 小时——这是十条工单里有九条能做到的时间。")

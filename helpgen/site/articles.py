@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from helpgen.kb.model import Article
 from helpgen.site.pages import front_matter
+from helpgen.site.promises import article_banners, discussion_meta
 from helpgen.site.view import View, article_doc, level_doc, relpath, stage_doc
 
 _INLINE = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(<[^>]+>|[^)\s]+)((?:\s+[\"'][^\"']*[\"'])?\))")
@@ -98,6 +99,9 @@ def article_meta(view: View, article: Article) -> dict:
     meta["helpgen"] = {"id": article.id, "badges": badges,
                        "updated": article.updated.isoformat() if article.updated else "",
                        "related": related, "feedback": feedback_links(view, article), "contact": True}
+    discussion = discussion_meta(view, article)
+    if discussion:
+        meta["helpgen"]["discussion"] = discussion
     return meta
 
 
@@ -106,6 +110,7 @@ def article_page(view: View, article: Article, mapping: dict[str, str]) -> str:
     body = rewrite_links(article.body, article.source, article_doc(article), mapping)
     if view.is_fallback(article):
         body = f'!!! note ""\n    {view.labels.get("fallback", "This article is not translated yet.")}\n\n' + body
+    body = article_banners(view, article) + body
     return front_matter(article_meta(view, article)) + body.strip("\n") + "\n"
 
 

@@ -16,6 +16,7 @@ from helpgen.errors import BuildError, Problem, UnsafeOutputError
 from helpgen.kb.model import KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
+from helpgen.site import promises
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -142,6 +143,10 @@ def write_docs(view: View, docs: Path) -> dict[str, tuple[str, int]]:
     """Generated pages, article pages and KB assets; returns docs path -> KB source."""
     mapping = art.path_map(view)
     files = generated_pages(view)
+    files.update(promises.promise_pages(view))
+    promises.add_home_banners(view, files)
+    if view.lang == view.kb.config.language:
+        files[promises.WIDGET_DEMO] = promises.widget_demo(view)
     sources = {}
     for article in view.articles:
         text = art.article_page(view, article, mapping)
@@ -170,6 +175,8 @@ def theme_assets(kb: KnowledgeBase, docs: Path) -> tuple[list[str], list[str]]:
     copy_tree(template_dir() / "assets", docs / "assets")
     _, colors_css = palette(dict(kb.config.colors))
     css, js = ["assets/helpgen/helpgen.css"], ["assets/helpgen/helpgen.js"]
+    if kb.config.discussion.provider == "giscus" and not kb.config.offline:
+        js.append("assets/helpgen/hg-discussion.js")
     if colors_css:
         (docs / "assets/helpgen/colors.css").write_text(colors_css, encoding="utf-8")
         css.append("assets/helpgen/colors.css")

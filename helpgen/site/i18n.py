@@ -66,3 +66,60 @@ def labels(lang: str) -> dict[str, str]:
 
 def level_label(level: str, lang: str) -> str:
     return LEVEL_LABELS[base_lang(lang)].get(level, level.title())
+
+
+# What the help centre promises and warns: the support page, known issues, discussion.
+PROMISE_LABELS = {
+    "en": {
+        "support": "Contact support", "support_intro": "How to reach us, when we answer, and what we can help with.",
+        "channels": "Ways to reach us", "hours": "Hours", "reply_within": "Reply within",
+        "covers": "What we can help with", "does_not_cover": "What we cannot help with",
+        "support_languages": "We answer in", "before_you_write": "Before you write",
+        "before_you_write_intro": "These articles solve the most common problems in minutes:",
+        "kind_email": "Email", "kind_chat": "Chat", "kind_phone": "Phone", "kind_form": "Contact form",
+        "kind_community": "Community",
+        "known_issues": "Known issues",
+        "known_issues_intro": "Problems we know about, what to do meanwhile, and when they will be fixed.",
+        "active_issues": "Current", "resolved_issues": "Resolved", "upcoming_issues": "Planned",
+        "severity_info": "Notice", "severity_warning": "Known issue", "severity_outage": "Outage",
+        "since": "Since", "until": "until", "resolved_on": "Resolved on", "affects": "Affects",
+        "notice_more": "All known issues", "no_known_issues": "No known issues right now.",
+        "discussion": "Discussion", "discussion_show": "Show discussion",
+        "discussion_note": "The discussion is hosted by {host}; nothing is loaded from there until you press the button.",
+        "discussion_link": "Discuss this article in the community",
+        "fallback_marker": "({lang})",
+    },
+    "zh": {
+        "support": "联系客服", "support_intro": "如何联系我们、我们何时回复，以及我们能帮您解决哪些问题。",
+        "channels": "联系方式", "hours": "服务时间", "reply_within": "回复时间",
+        "covers": "我们可以帮您", "does_not_cover": "我们无法帮您",
+        "support_languages": "服务语言", "before_you_write": "联系我们之前",
+        "before_you_write_intro": "以下文章几分钟内即可解决最常见的问题：",
+        "kind_email": "电子邮件", "kind_chat": "在线聊天", "kind_phone": "电话", "kind_form": "在线表单",
+        "kind_community": "社区",
+        "known_issues": "已知问题",
+        "known_issues_intro": "我们已知的问题、临时解决办法以及预计修复时间。",
+        "active_issues": "当前问题", "resolved_issues": "已解决", "upcoming_issues": "计划中",
+        "severity_info": "通知", "severity_warning": "已知问题", "severity_outage": "服务中断",
+        "since": "开始于", "until": "至", "resolved_on": "解决于", "affects": "影响范围",
+        "notice_more": "全部已知问题", "no_known_issues": "目前没有已知问题。",
+        "discussion": "讨论", "discussion_show": "显示讨论",
+        "discussion_note": "讨论内容由 {host} 提供；点击按钮之前不会从该网站加载任何内容。",
+        "discussion_link": "在社区中讨论本文",
+        "fallback_marker": "（{lang}）",
+    },
+}
+
+# A language's name, in each interface language (for the "(English)" marker of untranslated titles).
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "zh": "Chinese", "ja": "Japanese", "fr": "French", "de": "German", "es": "Spanish"},
+    "zh": {"en": "英文", "zh": "中文", "ja": "日文", "fr": "法文", "de": "德文", "es": "西班牙文"},
+}
+
+for _lang, _extra in PROMISE_LABELS.items():
+    LABELS[_lang].update(_extra)
+
+
+def language_name(lang: str, in_lang: str) -> str:
+    """The name of `lang` in the interface language `in_lang` (the code itself when unknown)."""
+    return LANGUAGE_NAMES[base_lang(in_lang)].get(lang.split("-")[0].lower(), lang)

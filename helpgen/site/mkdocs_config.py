@@ -10,7 +10,8 @@ import yaml
 
 from helpgen.search import site_index
 from helpgen.site.pages import area_label
-from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, TROUBLESHOOTING, UNSORTED_PAGE,
+from helpgen.site.promises import response_time
+from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, KNOWN_ISSUES, SUPPORT, TROUBLESHOOTING, UNSORTED_PAGE,
                                WHATS_NEW, View, article_doc, level_doc, sort_key, stage_doc)
 
 POLYFILL = "assets/helpgen/iframe-worker.js"  # offline search from file:// (no unpkg.com)
@@ -83,7 +84,7 @@ def nav(view: View) -> list:
     items += areas + ([] if same else [{label: [TROUBLESHOOTING, ERRORS]}])
     items += [{L["advanced_guide"]: ADVANCED},
               {L["levels"]: [level_doc(lv) for lv in view.levels]}, {L["glossary"]: GLOSSARY},
-              {L["whats_new"]: WHATS_NEW}]
+              {L["whats_new"]: WHATS_NEW}, {L["known_issues"]: KNOWN_ISSUES}, {L["support"]: SUPPORT}]
     if view.unsorted:
         items.append({L["unsorted"]: [UNSORTED_PAGE] + chunked(list(view.unsorted))})
     return items
@@ -123,7 +124,9 @@ def mkdocs_config(view: View, *, docs_dir: str, site_dir: str, custom_dir: str, 
     plugins: list = [{"search": search_config(view)}]
     extra: dict[str, Any] = {"helpgen": {"labels": view.labels,
                                          "support": {"email": cfg.support.email, "url": cfg.support.url,
-                                                     "response_time": cfg.support.response_time}},
+                                                     "response_time": response_time(view),
+                                                     "page": view.url(SUPPORT),
+                                                     "known_issues": view.url(KNOWN_ISSUES)}},
                              "generator": False}
     first = [] if "overrides/main.html" in view.kb.overrides else [j for j in extra_js if j.startswith(SEARCH_SCRIPTS)]
     extra["helpgen"]["scripts_first"] = first  # a KB's own main.html gets them as extra_javascript

@@ -9,6 +9,7 @@ import re
 from markdown.extensions.toc import slugify
 
 from helpgen.kb.model import Article
+from helpgen.site import i18n
 from helpgen.site.catalogue import entry_slug
 from helpgen.site.view import (ADVANCED, ERRORS, GLOSSARY, HANDBOOK, HOME, TROUBLESHOOTING, UNSORTED_PAGE,
                                WHATS_NEW, View, article_doc, level_doc, rel, sort_key, stage_doc)
@@ -29,7 +30,15 @@ def md_escape(text: str) -> str:
 
 
 def link(view: View, page: str, article: Article) -> str:
-    return f"[{md_escape(article.title)}]({rel(page, article_doc(article))})"
+    return f"[{md_escape(title_of(view, article))}]({rel(page, article_doc(article))})"
+
+
+def title_of(view: View, article: Article) -> str:
+    """An article's title, marked "(English)" where this language shows the untranslated original."""
+    if not view.is_fallback(article):
+        return article.title
+    name = i18n.language_name(article.lang or view.kb.config.language, view.lang)
+    return f"{article.title} {view.labels['fallback_marker'].format(lang=name)}"
 
 
 def item(view: View, page: str, article: Article, summary: bool = True) -> str:

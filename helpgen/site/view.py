@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import posixpath
+from datetime import date
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from helpgen.config import Stage
-from helpgen.kb.model import LEVELS, Article, Entry, GlossaryTerm, KnowledgeBase
+from helpgen.kb.checks import today_default
+from helpgen.kb.model import LEVELS, Article, Entry, GlossaryTerm, KnowledgeBase, Notice
 from helpgen.kb.stages import StageRoles, stage_roles
 from helpgen.site import i18n
+from helpgen.site.catalogue import notices_in
 from helpgen.urls import page_url
 
 # Generated pages (paths inside docs/). Article ids may not start with these names.
@@ -20,9 +23,12 @@ ERRORS = "error-codes.md"
 GLOSSARY = "glossary.md"
 WHATS_NEW = "whats-new.md"
 UNSORTED_PAGE = "unsorted.md"
+SUPPORT = "support.md"
+KNOWN_ISSUES = "known-issues.md"
 RESERVED = frozenset({"index", "starter-handbook", "advanced-guide", "troubleshooting-index", "error-codes",
                       "glossary", "whats-new", "unsorted", "stages", "levels", "assets", "search",
-                      "insights", "404", "sitemap.xml", "feed.xml"})
+                      "insights", "404", "sitemap.xml", "feed.xml", "support", "known-issues",
+                      "notices.json", "widget-demo"})
 
 
 def stage_doc(stage_id: str) -> str:
@@ -48,6 +54,19 @@ class View:
     lang: str  # a language code of config.all_languages
     directory_urls: bool = True
     fallback_ids: frozenset[str] = field(default=frozenset())
+    today: date = field(default_factory=today_default)  # decides which notices are active
+
+    @cached_property
+    def notices(self) -> tuple[Notice, ...]:
+        """Every notice in this language (an untranslated one in the default language), newest first."""
+        return tuple(notices_in(self.kb, self.lang))
+
+    @cached_property
+    def active_notices(self) -> tuple[Notice, ...]:
+        """Notices to show as banners today: outages first, then warnings, then the rest."""
+        order = {"outage": 0, "warning": 1, "info": 2}
+        active = [n for n in self.notices if n.status(self.today) == "active"]
+        return tuple(sorted(active, key=lambda n: (order.get(n.severity, 3), -n.since.toordinal(), n.id)))
 
     @cached_property
     def articles(self) -> tuple[Article, ...]:

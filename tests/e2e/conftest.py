@@ -15,6 +15,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[2]
+SAMPLE_DAY = "1796083200"  # 2026-12-01, as SOURCE_DATE_EPOCH
 
 
 def _skip(reason: str) -> None:
@@ -111,5 +112,10 @@ def sample_site(tmp_path_factory) -> Path:
     from helpgen.kb.load import load_kb
     from helpgen.site.build import build_site
 
-    kb, _ = load_kb(REPO / "sample_kb")
-    return build_site(kb, tmp_path_factory.mktemp("sample") / "site").output
+    mp = pytest.MonkeyPatch()  # the sample's notices are shown as on this day (one active, one resolved)
+    mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_DAY)
+    try:
+        kb, _ = load_kb(REPO / "sample_kb")
+        return build_site(kb, tmp_path_factory.mktemp("sample") / "site").output
+    finally:
+        mp.undo()
