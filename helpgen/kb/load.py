@@ -13,6 +13,7 @@ Conventions (documented in docs/front-matter.md):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ import yaml
 
 from helpgen.config import Config, did_you_mean, load_config, yaml_error_line, yaml_with_lines
 from helpgen.errors import ContentError, Problem
+from helpgen.kb import markdown_compat as compat
 from helpgen.kb.model import Article, Entry, GlossaryTerm, KnowledgeBase
 
 ARTICLE_FIELDS = (
     "id", "title", "level", "stage", "summary", "questions", "tags", "error_codes", "related",
     "updated", "review_after", "owner", "draft", "order",
 )
-MIGRATION_FIELDS = ("description",)  # read as `summary` when there is none
+MIGRATION_FIELDS = compat.DOCUSAURUS_FIELDS  # `description` is read as `summary` when there is none, etc.
 HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 CHANGELOG_RE = re.compile(r"^##[ \t]+(\S+)[ \t]*(?:[-\u2013\u2014:][ \t]*)?(.*?)[ \t]*$")
@@ -60,13 +62,15 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     config = load_config(root)
     sink = _Sink()
     articles = sorted(_load_articles(root, config, sink), key=lambda a: (a.id, a.lang, a.source))
+    assets = tuple(files_under(root, "assets") + compat.files_beside(files_under(root, "articles")))
+    articles = _resolve_doc_links(articles, assets)
     kb = KnowledgeBase(
         root=root,
         config=config,
         articles=tuple(articles),
         glossary=tuple(_load_glossaries(root, config, sink)),
         entries=tuple(_sort_entries(_load_changelogs(root, config, sink) + _load_whats_new(root, config, sink))),
-        assets=tuple(files_under(root, "assets")),
+        assets=assets,
         overrides=tuple(files_under(root, "overrides")),
     )
     return kb, sorted(sink.problems)
@@ -169,13 +173,28 @@ def slugify(text: str) -> str:
 # --- articles ----------------------------------------------------------------------------------
 
 def _load_articles(root: Path, config: Config, sink: _Sink) -> list[Article]:
-    return _parse_folder(root, "articles", parse_article, config, sink)
+    return _parse_folder(root, "articles", parse_article, config, sink, compat.MARKDOWN_SUFFIXES)
 
 
-def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink) -> list:
-    """Every `.md` file under `folder` that reads and parses (problems go to `sink`)."""
+def _resolve_doc_links(articles: list[Article], assets: tuple[str, ...]) -> list[Article]:
+    """Docusaurus links (`/docs/guides/setup`, `./setup` for `01-setup.mdx`) as relative file links."""
+    routes: dict[str, str] = {}
+    for a in sorted(articles, key=lambda a: a.source):
+        if not a.lang:
+            for route in a.routes:
+                routes.setdefault(route, a.source)
+    files = [a.source for a in articles] + list(assets)
+    out = []
+    for a in articles:
+        body = compat.resolve_doc_links(a.body, a.source, routes, files)
+        out.append(a if body == a.body else replace(a, body=body))
+    return out
+
+
+def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink, suffixes: tuple[str, ...] = (".md",)) -> list:
+    """Every Markdown file under `folder` that reads and parses (problems go to `sink`)."""
     items = []
-    for rel in files_under(root, folder, ".md"):
+    for rel in (r for r in files_under(root, folder) if r.endswith(suffixes)):
         text = read_text(root, rel, sink)
         if text is not None and (item := parse(rel, text, config, sink)) is not None:
             items.append(item)
@@ -190,20 +209,35 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
         return None
     _unknown_keys(rel, meta, lines, sink)
     f = _Fields(rel, meta, lines, sink, all_lines)
-    name, lang = split_lang(rel[len("articles/"):-len(".md")], config)
-    _unknown_language(rel, name, config, sink)
-    title = f.text("title")
-    if not title:
-        title = first_heading(body)[0]
+    path, lang = split_lang(compat.strip_suffix(rel[len("articles/"):]), config)
+    _unknown_language(rel, path, config, sink)
+    name = compat.route(path)  # Docusaurus number prefixes (`01-setup`) give the order, not the id
+    body, converted = compat.convert(body)
+    for index, message in converted:
+        sink.warning(rel, body_line + index, message)
+    title = f.text("title") or first_heading(body)[0] or f.text("sidebar_label")
+    if name.lower() in ("index", "readme"):  # a docs folder's home page: the site has its own home page
+        name = slugify(title) if title else "overview"
     summary = f.text("summary") or f.text("description")
+    order = f.integer("order")
+    if order is None and "order" not in meta:  # Docusaurus: sidebar_position, else the file's number prefix
+        order = f.number("sidebar_position") if "sidebar_position" in meta else compat.number_prefix(path.rsplit("/", 1)[-1])[0]
+    _docusaurus_tags(meta)
     return Article(
         id=f.text("id").strip("/") or name, source=rel, title=title, body=body, body_line=body_line,
         level=f.text("level") or None, stages=f.texts("stage"), summary=summary,
         questions=f.texts("questions"), tags=f.texts("tags"), error_codes=f.texts("error_codes"),
         related=f.texts("related"), updated=f.date("updated"), review_after=f.date("review_after"),
-        owner=f.text("owner"), draft=f.flag("draft"), order=f.integer("order"), lang=lang,
-        field_lines=lines,
+        owner=f.text("owner"), draft=f.flag("draft"), order=order, lang=lang,
+        field_lines=lines, routes=compat.doc_routes(rel[len("articles/"):], f.text("id"), f.text("slug")),
     )
+
+
+def _docusaurus_tags(meta: dict) -> None:
+    """Docusaurus tags may be `{label: ..., permalink: ...}` mappings: keep their labels."""
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [t["label"] if isinstance(t, dict) and isinstance(t.get("label"), str) else t for t in tags]
 
 
 def _unknown_keys(rel: str, meta: dict, lines: dict[str, int], sink: _Sink) -> None:
@@ -272,6 +306,15 @@ class _Fields:
         if not isinstance(value, bool):
             self._bad(key, "true or false")
             return False
+        return value
+
+    def number(self, key: str) -> int | float | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            self._bad(key, "a number")
+            return None
         return value
 
     def integer(self, key: str) -> int | None:

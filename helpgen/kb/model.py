@@ -32,9 +32,10 @@ class Article:
     review_after: date | None = None
     owner: str = ""
     draft: bool = False
-    order: int | None = None
+    order: int | float | None = None  # `order`, or Docusaurus `sidebar_position` (may be 2.5)
     lang: str = ""  # "" = the KB's default language; else the suffix of name.LANG.md
     field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in source
+    routes: tuple[str, ...] = ()  # Docusaurus URLs of the page below /docs/ (kb/markdown_compat.doc_routes)
 
     @property
     def area(self) -> str:
@@ -87,7 +88,7 @@ class KnowledgeBase:
     articles: tuple[Article, ...] = ()  # sorted by (id, lang); drafts included
     glossary: tuple[GlossaryTerm, ...] = ()
     entries: tuple[Entry, ...] = ()  # newest first
-    assets: tuple[str, ...] = ()  # paths relative to root, posix, sorted
+    assets: tuple[str, ...] = ()  # under assets/, then other files under articles/ (images beside pages); posix
     overrides: tuple[str, ...] = ()  # files under KB/overrides/, relative to root
 
     @property

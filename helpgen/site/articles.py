@@ -18,8 +18,15 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 def path_map(view: View) -> dict[str, str]:
     """KB path (posix, relative to the KB root) -> docs path, for articles and assets."""
     mapping = {a.source: article_doc(a) for a in view.articles}
-    mapping.update({asset: asset for asset in view.kb.assets if asset.startswith("assets/")})
+    mapping.update(asset_docs(view))
     return mapping
+
+
+def asset_docs(view: View) -> dict[str, str]:
+    """KB path -> docs path of every file copied as it is: assets/ stays, files beside the pages under
+    articles/ (a migrated docs folder's images) keep their path below articles/."""
+    return {asset: asset.removeprefix("articles/") for asset in view.kb.assets
+            if asset.startswith(("assets/", "articles/"))}
 
 
 def resolve(target: str, source: str, mapping: dict[str, str]) -> str | None:

@@ -1,0 +1,263 @@
+"""Pages migrated from Docusaurus (MDX) read as the Markdown that MkDocs/Material renders.
+
+- `convert(body)` turns `:::tip Title` blocks into Material admonitions, drops MDX `import`/`export`
+  lines and turns `{/* comments */}` into HTML comments. It returns warnings for what it cannot
+  convert (JSX components, `{...}` attributes, unknown `:::` blocks). The number of lines never
+  changes, so every line number of the source stays right. Code fences and inline code are left as
+  they are.
+- `doc_routes(...)` are the URLs Docusaurus gives a page (below `/docs/`), and `resolve_doc_links`
+  rewrites links to them (`/docs/guides/setup`, `./setup` for `01-setup.mdx`) into plain relative
+  file links, which the link checker and the site builder follow like any other.
+
+No I/O here: the loader (kb/load.py) calls these functions.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Iterable
+
+# Docusaurus admonition keyword -> Material admonition type (Docusaurus 3 aliases included).
+ADMONITIONS = {"note": "note", "tip": "tip", "info": "info", "caution": "warning", "warning": "warning",
+               "danger": "danger", "important": "info", "success": "tip", "secondary": "note"}
+# Docusaurus front-matter keys helpgen reads (see kb/load.py) or knows it can ignore.
+DOCUSAURUS_FIELDS = ("description", "sidebar_position", "sidebar_label", "slug", "keywords", "sidebar_class_name",
+                     "hide_title", "hide_table_of_contents", "toc_min_heading_level", "toc_max_heading_level",
+                     "pagination_label", "pagination_next", "pagination_prev", "custom_edit_url", "image",
+                     "displayed_sidebar", "sidebar_custom_props", "unlisted", "last_update", "parse_number_prefixes")
+MARKDOWN_SUFFIXES = (".md", ".mdx")
+DOCS_ROUTE = "/docs"  # Docusaurus's default routeBasePath for docs
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_OPEN = re.compile(r"^([ \t]*)(:{3,})[ \t]*([A-Za-z][\w-]*)(.*)$")
+_CLOSE = re.compile(r"^[ \t]*(:{3,})[ \t]*$")
+_BRACKET_TITLE = re.compile(r"^\[(.*)\][ \t]*(\{.*\})?[ \t]*$")
+_ATTR_TITLE = re.compile(r"""^\{.*?\btitle=(["'])(.*?)\1.*\}$""")
+_IMPORT = re.compile(r"^import(?:\s+[\s\S]*?\bfrom)?\s*['\"][^'\"]+['\"]\s*;?\s*$")
+_EXPORT = re.compile(r"^export\s+(?:const|let|var|function|async|class|default|\{|\*)")
+_MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}")
+_CLASSNAME = re.compile(r"(<[a-z][\w-]*\b[^<>]*?\s)className=")
+_INLINE_CODE = re.compile(r"(`+).+?\1")
+_EXPR_ATTR = re.compile(r"<([A-Za-z][\w.:-]*)\b[^<>]*?\s([\w:-]+)\s*=\s*\{")
+_COMPONENT = re.compile(r"<([A-Z][\w.]*)(?=[\s/>]|$)")
+_BASE_URL = re.compile(r"""useBaseUrl\(\s*(["'])([^"']+)\1""")
+_NUMBER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s\d])")
+_LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(<[^>]+>|[^)\s]+)((?:\s+[\"'][^\"']*[\"'])?\))")
+_REFDEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(<[^>]+>|\S+)(.*)$")
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|\{\{)")
+
+
+def is_markdown(name: str) -> bool:
+    return name.endswith(MARKDOWN_SUFFIXES)
+
+
+def strip_suffix(name: str) -> str:
+    """`guides/setup.mdx` -> `guides/setup`."""
+    for suffix in MARKDOWN_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def number_prefix(name: str) -> tuple[int | None, str]:
+    """`01-setup` -> (1, "setup"); names without a Docusaurus number prefix -> (None, name)."""
+    m = _NUMBER_PREFIX.match(name)
+    if not m:
+        return None, name
+    return int(re.match(r"\d+", name).group(0)), name[m.end():]
+
+
+def route(path: str) -> str:
+    """`02-guides/01-setup` -> `guides/setup`: the path without Docusaurus number prefixes."""
+    return "/".join(number_prefix(part)[1] for part in path.split("/"))
+
+
+def files_beside(paths: Iterable[str]) -> list[str]:
+    """The files of a docs folder that are not pages: images and downloads kept beside the pages
+    (MkDocs, Docusaurus). Docusaurus's `_category_.json`/`.yml` folder settings are left out."""
+    return [p for p in paths if not is_markdown(p) and not posixpath.basename(p).startswith("_category_.")]
+
+
+# --- body -------------------------------------------------------------------------------------
+
+def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
+    """(Material Markdown with as many lines as `body`, [(0-based line, warning message)])."""
+    if ":::" not in body and "import" not in body and "export" not in body and "<" not in body and "{" not in body:
+        return body, []
+    lines = body.split("\n")
+    out: list[str] = []
+    warnings: list[tuple[int, str]] = []
+    stack: list[tuple[str, int, int]] = []  # open blocks: (indent, colons, line)
+    fence = ""
+    dropped: list[int] = []
+    components: dict[str, list[int]] = {}
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        depth = "    " * len(stack)
+        base = stack[0][0] if stack else ""
+        indented = (base + depth + line[len(base):] if line.startswith(base) else depth + line) if line.strip() else ""
+        if fence:
+            if (m := _FENCE.match(line)) and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
+                    and not line[m.end():].strip():
+                fence = ""
+            out.append(indented)
+        elif m := _FENCE.match(line):
+            fence = m.group(1)
+            out.append(indented)
+        elif not stack and line.startswith(("import", "export")) and (end := _esm_end(lines, i)) is not None:
+            out.extend([""] * (end - i))
+            dropped.extend(range(i, end))
+            i = end
+            continue
+        elif (m := _OPEN.match(line)) and m.group(3) in ADMONITIONS:
+            title = _title(m.group(4).strip())
+            kind = ADMONITIONS[m.group(3)]
+            out.append((base if stack else m.group(1)) + depth + f"!!! {kind}" + (f' "{title}"' if title else ""))
+            stack.append((m.group(1) if not stack else base, len(m.group(2)), i))
+        elif stack and (m := _CLOSE.match(line)) and len(m.group(1)) >= stack[-1][1]:
+            stack.pop()
+            out.append("")
+        else:
+            if m := _OPEN.match(line):
+                warnings.append((i, f"`{m.group(2)}{m.group(3)}` is not a Docusaurus admonition, so it shows as "
+                                    f"text; use one of: {', '.join(ADMONITIONS)}"))
+            line = _MDX_COMMENT.sub(r"<!--\1-->", line) if "{/*" in line else line
+            line = _CLASSNAME.sub(r"\1class=", line) if "className=" in line else line
+            if "<" in line:
+                _jsx(_INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line), i, warnings, components)
+            out.append((base + depth + line[len(base):] if line.startswith(base) else depth + line)
+                       if line.strip() else "")
+        i += 1
+    for indent, colons, start in stack:
+        warnings.append((start, f"`{':' * colons}` block is never closed, add a `{':' * colons}` line after its text"))
+    if dropped:
+        warnings.append((dropped[0], f"MDX import/export lines are not supported and were dropped "
+                                     f"({len(dropped)} lines); remove them"))
+    for name, where in components.items():
+        warnings.append((where[0], _component_message(name, len(where))))
+    return "\n".join(out), sorted(warnings)
+
+
+def _esm_end(lines: list[str], start: int) -> int | None:
+    """The end (exclusive) of the MDX import/export block at `start` (MDX ends it at a blank line), or
+    None when the line is not one (prose that starts with "import")."""
+    line = lines[start]
+    if not (_EXPORT.match(line) or re.match(r"import[\s{*'\"]", line)):
+        return None
+    end = start + 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    if line.startswith("export"):
+        return end
+    for j in range(end, start, -1):  # the longest run of lines that is one or more imports
+        if _IMPORT.match("\n".join(lines[start:j])):
+            return j
+    return None
+
+
+def _title(rest: str) -> str:
+    """The title of `:::tip Title`, `:::tip[Title]` or `:::tip{title="Title"}`."""
+    if m := _BRACKET_TITLE.match(rest):
+        return m.group(1).strip()
+    if m := _ATTR_TITLE.match(rest):
+        return m.group(2).strip()
+    return "" if rest.startswith("{") else rest
+
+
+def _jsx(line: str, index: int, warnings: list[tuple[int, str]], components: dict[str, list[int]]) -> None:
+    if m := _EXPR_ATTR.search(line):
+        tag, attr = m.group(1), m.group(2)
+        if tag == "img" and (url := _BASE_URL.search(line)):
+            fix = f"a Markdown image such as `![]({url.group(2)})`, with the picture under assets/"
+        elif tag == "img":
+            fix = "a Markdown image such as `![](/img/picture.png)`, with the picture under assets/"
+        else:
+            fix = f'plain HTML (`{attr}="value"`) or Markdown'
+        warnings.append((index, f"JSX `<{tag} {attr}={{...}}>` is not supported and shows as raw text; replace it with {fix}"))
+    for name in _COMPONENT.findall(line):
+        components.setdefault(name, []).append(index)
+
+
+def _component_message(name: str, count: int) -> str:
+    times = f" ({count} times in this file)" if count > 1 else ""
+    if name in ("Tabs", "TabItem"):
+        fix = 'Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces'
+    else:
+        fix = "Markdown or plain HTML"
+    return f"JSX component `<{name}>`{times} is not supported, only its text is shown; replace it with {fix}"
+
+
+# --- links ------------------------------------------------------------------------------------
+
+def doc_routes(path: str, doc_id: str = "", slug: str = "") -> tuple[str, ...]:
+    """The routes (below `/docs/`, no slashes around) Docusaurus gives the page at `path` (under the
+    docs folder, with suffix), with front matter `id` and `slug`: `guides/01-setup.mdx` ->
+    `guides/01-setup`, `guides/setup`; an index/README page (or `guides/guides.md`) -> `guides`."""
+    parts = strip_suffix(path).split("/")
+    folders = [number_prefix(p)[1] for p in parts[:-1]]
+    name = number_prefix(parts[-1])[1]
+    routes = ["/".join(parts), "/".join(folders + [name])]
+    if doc_id and "/" not in doc_id:
+        routes.append("/".join(folders + [doc_id]))
+    if name.lower() in ("index", "readme") or (folders and name == folders[-1]):
+        routes.append("/".join(folders))
+    if slug:
+        routes.append(slug.strip("/") if slug.startswith("/") else "/".join(folders + [slug.strip("/")]))
+    return tuple(dict.fromkeys(r.strip("/") for r in routes))
+
+
+def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: Iterable[str]) -> str:
+    """`body` of the page at `source` with Docusaurus links rewritten to relative file links.
+
+    `routes` maps a route (see doc_routes) to the page's KB path (`articles/...`); `files` are the KB
+    paths of every page and asset. Links that already point to a file, and links to nothing, stay.
+    """
+    if "](" not in body and "]:" not in body:
+        return body
+    files = set(files)
+    here = posixpath.dirname(source)
+    own = route(here.partition("/")[2])  # the page's own folder below /docs/
+
+    def target(raw: str) -> str:
+        bare = raw[1:-1] if raw.startswith("<") else raw
+        if not bare or _EXTERNAL.match(bare):
+            return raw
+        path, hash_, anchor = bare.partition("#")
+        path = path.split("?", 1)[0]
+        found = _find(path, here, own, routes, files)
+        if found is None:
+            return raw
+        new = posixpath.relpath(found, here) + hash_ + anchor
+        return f"<{new}>" if " " in new else new
+
+    out, fence = [], ""
+    for line in body.split("\n"):
+        if m := _FENCE.match(line):
+            fence = "" if fence and m.group(1)[0] == fence[0] else (fence or m.group(1))
+        elif not fence and ("](" in line or "]:" in line):
+            code = [(c.start(), c.end()) for c in _INLINE_CODE.finditer(line)] if "`" in line else []
+            free = lambda m: not any(a <= m.start() < b for a, b in code)  # noqa: E731
+            line = _LINK.sub(lambda m: m.group(1) + target(m.group(2)) + m.group(3) if free(m) else m.group(0), line)
+            line = _REFDEF.sub(lambda m: m.group(1) + target(m.group(2)) + m.group(3), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _find(path: str, here: str, own: str, routes: dict[str, str], files: set[str]) -> str | None:
+    """The KB path a Docusaurus link points to, or None when it is a plain link (or a link to nothing)."""
+    if not path:
+        return None
+    if path.startswith("/"):
+        route = path.rstrip("/")
+        if route == DOCS_ROUTE or route.startswith(DOCS_ROUTE + "/"):
+            return routes.get(strip_suffix(route[len(DOCS_ROUTE):].strip("/")))
+        asset = posixpath.normpath("assets/" + path.lstrip("/"))  # Docusaurus static/ copied into assets/
+        return asset if asset in files else None
+    direct = posixpath.normpath(posixpath.join(here, path))
+    if direct in files or f"{direct}.md" in files or f"{direct.rstrip('/')}/index.md" in files:
+        return None  # already a plain file link
+    if is_markdown(path) and f"{strip_suffix(direct)}.mdx" in files:
+        return f"{strip_suffix(direct)}.mdx"
+    route = posixpath.normpath(posixpath.join(own, strip_suffix(path).rstrip("/")))
+    return routes.get(route.strip("/")) if not route.startswith("..") else None
