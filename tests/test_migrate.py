@@ -1,0 +1,357 @@
+"""Migrating a Docusaurus or MkDocs `docs/` folder: copied into articles/, it builds a usable site,
+and `helpgen check` says what to change (helpgen/kb/markdown_compat.py, kb/load.py)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpgen.cli import main
+from helpgen.kb import markdown_compat as compat
+from helpgen.kb.load import load_kb
+
+# One stage, and level/stage on every page, so that `check` prints only what migration is about.
+HELPGEN_YML = "name: Docs\nstages:\n  - id: start\n    label: Start\n"
+
+DOCUSAURUS = {
+    "helpgen.yml": HELPGEN_YML,
+    "articles/intro.md": """---
+sidebar_position: 1
+slug: /
+level: beginner
+stage: start
+description: What the product does.
+---
+
+# Welcome
+
+Read the [setup guide](/docs/guides/setup) first, then [the FAQ](./faq.mdx#billing).
+
+:::tip[Quick start]
+Install the app first.
+
+```bash
+:::note this is code
+import x from 'y';
+```
+:::
+""",
+    "articles/guides/_category_.json": '{"label": "How-to guides", "position": 2}\n',
+    "articles/guides/01-setup.mdx": """---
+title: Set up your account
+sidebar_label: Setup
+description: Create an account and sign in.
+level: beginner
+stage: start
+tags: [setup, {label: Accounts, permalink: /accounts}]
+---
+import useBaseUrl from '@docusaurus/useBaseUrl';
+import Tabs from '@theme/Tabs';
+import TabItem from '@theme/TabItem';
+
+Open the app and tap **Sign up**.
+
+<img src={useBaseUrl('/img/signup.png')} alt="Sign up" />
+
+::::caution Before you start
+Check your email address.
+
+:::danger
+Never share your password.
+:::
+
+::::
+
+<Tabs>
+  <TabItem value="web" label="Web">Use the browser.</TabItem>
+  <TabItem value="app" label="App">Use the app.</TabItem>
+</Tabs>
+
+Back to the [intro](../intro.md) or the [FAQ](/docs/faq/). `<Tabs>` in code is fine.
+See also [billing](/docs/guides/billing).
+""",
+    "articles/guides/02-profile.md": """---
+title: Edit your profile
+level: advanced
+stage: start
+description: Change your name and photo.
+---
+
+:::info Where to find it
+Tap your photo, then **Edit**.
+:::
+
+Set up first: [setup](./setup), or [the same page](01-setup.mdx).
+
+![Profile screen](./img/profile.png)
+""",
+    "articles/guides/img/profile.png": b"\x89PNG fake image",
+    "articles/faq.mdx": """---
+id: faq
+sidebar_position: 3
+level: troubleshooting
+stage: start
+description: Answers to common questions.
+---
+# FAQ
+
+## Billing
+
+:::warning{title="Billing cycle"}
+You pay monthly. ![Sign up screen](/img/signup.png)
+:::
+""",
+    "assets/img/signup.png": b"\x89PNG fake image",
+}
+
+EXPECTED_CHECK = """\
+articles/guides/01-setup.mdx:9: warning: MDX import/export lines are not supported and were dropped (3 lines); remove them
+articles/guides/01-setup.mdx:15: warning: JSX `<img src={...}>` is not supported and shows as raw text; replace it with a Markdown image such as `![](/img/signup.png)`, with the picture under assets/
+articles/guides/01-setup.mdx:26: warning: JSX component `<Tabs>` is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
+articles/guides/01-setup.mdx:27: warning: JSX component `<TabItem>` (2 times in this file) is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
+articles/guides/01-setup.mdx:32: warning: link `/docs/guides/billing` points to nothing, fix the path (relative to this file) or link an existing article
+0 errors, 5 warnings
+"""
+
+MKDOCS = {
+    "helpgen.yml": HELPGEN_YML,
+    "articles/index.md": """---
+level: beginner
+stage: start
+summary: Where to start.
+---
+# Project docs
+
+See the [user guide](user-guide/getting-started.md) and the [options](user-guide/configuration.md#options).
+
+!!! note "Heads up"
+    This is an MkDocs admonition.
+
+![Diagram](img/diagram.png)
+""",
+    "articles/user-guide/getting-started.md": """---
+title: Getting started
+description: Install and run.
+level: beginner
+stage: start
+---
+
+Install it, then read [configuration](configuration.md) or go [home](../index.md).
+
+!!! warning
+    Back up first.
+
+??? tip "More"
+    Folded text.
+""",
+    "articles/user-guide/configuration.md": """---
+level: advanced
+stage: start
+summary: Every option.
+---
+# Configuration
+
+## Options
+
+Set them in the file. ![Diagram](../img/diagram.png)
+""",
+    "articles/img/diagram.png": b"\x89PNG fake image",
+}
+
+
+def run(*args) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+# --- conversion of the Markdown ----------------------------------------------------------------
+
+def test_admonitions_become_material_blocks_and_keep_line_numbers():
+    body = ("Text\n:::note\nPlain.\n:::\n\n:::tip Title words\nA\n\nB\n:::\n:::info[Bracket title]\nC\n:::\n"
+            ":::caution\nD\n:::\n:::danger\nE\n:::\n")
+    out, warnings = compat.convert(body)
+    assert out == ('Text\n!!! note\n    Plain.\n\n\n!!! tip "Title words"\n    A\n\n    B\n\n!!! info "Bracket title"\n'
+                   '    C\n\n!!! warning\n    D\n\n!!! danger\n    E\n\n')
+    assert warnings == []
+    assert out.count("\n") == body.count("\n")
+
+
+def test_nested_blocks_with_more_colons_and_code_fences_left_alone():
+    body = "::::note Outer\nA\n\n:::tip\nB\n```\n:::danger\nimport x from 'y';\n```\n:::\n\nC\n::::\nafter\n"
+    out, warnings = compat.convert(body)
+    assert out.split("\n") == ['!!! note "Outer"', "    A", "", "    !!! tip", "        B", "        ```",
+                               "        :::danger", "        import x from 'y';", "        ```", "", "",
+                               "    C", "", "after", ""]
+    assert warnings == []
+
+
+def test_code_fences_outside_blocks_are_untouched():
+    body = "```md\n:::tip\nimport a from 'b';\n<Tabs>\n```\n~~~\n<img src={x} />\n~~~\n"
+    assert compat.convert(body) == (body, [])
+
+
+def test_unknown_and_unclosed_blocks_are_warned_about():
+    out, warnings = compat.convert(":::details Summary\nx\n:::\n\n:::tip\nnever closed\n")
+    assert out.startswith(":::details Summary\nx\n:::\n\n!!! tip\n    never closed")
+    assert warnings == [
+        (0, "`:::details` is not a Docusaurus admonition, so it shows as text; use one of: note, tip, info, "
+            "caution, warning, danger, important, success, secondary"),
+        (4, "`:::` block is never closed, add a `:::` line after its text"),
+    ]
+
+
+def test_mdx_import_and_export_lines_are_dropped_with_one_warning():
+    body = ("import Tabs from '@theme/Tabs';\nimport {\n  a,\n  b,\n} from './x';\n\nimport your data first.\n\n"
+            "export const Highlight = ({children}) => (\n  <span>{children}</span>\n);\n\n"
+            "```js\nimport z from 'z';\n```\nText\n")
+    out, warnings = compat.convert(body)
+    assert out.split("\n") == ["", "", "", "", "", "", "import your data first.", "", "", "", "", "",
+                               "```js", "import z from 'z';", "```", "Text", ""]
+    assert warnings == [(0, "MDX import/export lines are not supported and were dropped (8 lines); remove them")]
+
+
+def test_jsx_gets_a_warning_outside_code_only():
+    body = ("Use `<Tabs>` and `<img src={x}>` in code.\n<a href={link}>x</a>\n"
+            "<img src={require('./x.png').default} />\n<Admonition type=\"tip\">y</Admonition>\n"
+            '<div className="box">{/* a comment */}</div>\n')
+    out, warnings = compat.convert(body)
+    assert out.split("\n")[-2] == '<div class="box"><!-- a comment --></div>'
+    assert warnings == [
+        (1, 'JSX `<a href={...}>` is not supported and shows as raw text; replace it with plain HTML (`href="value"`) '
+            "or Markdown"),
+        (2, "JSX `<img src={...}>` is not supported and shows as raw text; replace it with a Markdown image such as "
+            "`![](/img/picture.png)`, with the picture under assets/"),
+        (3, "JSX component `<Admonition>` is not supported, only its text is shown; replace it with Markdown or "
+            "plain HTML"),
+    ]
+
+
+def test_plain_markdown_is_unchanged():
+    body = "# Title\n\nimport/export settings are in **Settings**.\n\n!!! note\n    Material.\n\n<b>bold</b> {#x}\n"
+    assert compat.convert(body) == (body, [])
+
+
+def test_doc_routes_follow_docusaurus_ids_and_slugs():
+    assert compat.doc_routes("guides/01-setup.mdx") == ("guides/01-setup", "guides/setup")
+    assert compat.doc_routes("02-guides/intro.md", doc_id="start", slug="/begin") == (
+        "02-guides/intro", "guides/intro", "guides/start", "begin")
+    assert compat.doc_routes("guides/index.md", slug="welcome") == ("guides/index", "guides", "guides/welcome")
+    assert compat.doc_routes("guides/guides.md") == ("guides/guides", "guides")
+    assert compat.number_prefix("2024-01-02-release") == (None, "2024-01-02-release")
+
+
+# --- loading: front matter and links ------------------------------------------------------------
+
+def test_docusaurus_front_matter_is_mapped(make_kb):
+    kb, problems = load_kb(make_kb(DOCUSAURUS))
+    by_id = {a.id: a for a in kb.articles}
+    assert sorted(by_id) == ["faq", "guides/profile", "guides/setup", "intro"]
+    setup, intro, faq = by_id["guides/setup"], by_id["intro"], by_id["faq"]
+    assert (setup.title, setup.summary, setup.tags, setup.order) == (
+        "Set up your account", "Create an account and sign in.", ("setup", "Accounts"), 1)
+    assert (intro.title, intro.order, faq.order, by_id["guides/profile"].order) == ("Welcome", 1, 3, 2)
+    assert [p.message for p in problems if p.severity == "error"] == []
+    assert kb.assets == ("assets/img/signup.png", "articles/guides/img/profile.png")
+
+
+def test_sidebar_label_is_the_title_of_last_resort_and_positions_may_be_decimals(make_kb):
+    kb, problems = load_kb(make_kb({
+        "articles/a.md": "---\nsidebar_label: Short label\nsidebar_position: 2.5\n---\nText.\n",
+        "articles/b.md": "---\nsidebar_position: first\n---\n# B\n",
+        "articles/c.md": "---\norder: 7\nsidebar_position: 1\n---\n# C\n",
+    }))
+    a, b, c = kb.articles
+    assert (a.title, a.order, b.order, c.order) == ("Short label", 2.5, None, 7)
+    assert [str(p) for p in problems] == ["articles/b.md:2: error: `sidebar_position` must be a number, got `first`"]
+
+
+def test_docs_links_are_rewritten_to_the_pages(make_kb):
+    kb, _ = load_kb(make_kb(DOCUSAURUS))
+    by_id = {a.id: a for a in kb.articles}
+    assert "Read the [setup guide](guides/01-setup.mdx) first, then [the FAQ](./faq.mdx#billing)." in by_id["intro"].body
+    assert "[intro](../intro.md) or the [FAQ](../faq.mdx)" in by_id["guides/setup"].body
+    assert "[billing](/docs/guides/billing)" in by_id["guides/setup"].body  # nothing there: left for the warning
+    assert "[setup](01-setup.mdx), or [the same page](01-setup.mdx)" in by_id["guides/profile"].body
+    assert "![Sign up screen](../assets/img/signup.png)" in by_id["faq"].body
+
+
+def test_top_level_index_page_gets_an_id_of_its_own(make_kb):
+    kb, _ = load_kb(make_kb(MKDOCS))
+    assert sorted(a.id for a in kb.articles) == ["project-docs", "user-guide/configuration", "user-guide/getting-started"]
+
+
+# --- the CLI on whole folders ------------------------------------------------------------------
+
+def test_check_says_exactly_what_to_change_in_a_docusaurus_folder(make_kb):
+    code, output = run("check", make_kb(DOCUSAURUS))
+    assert output == EXPECTED_CHECK
+    assert code == 0
+
+
+def test_migration_messages_are_documented():
+    from test_docs import message_patterns
+
+    patterns = message_patterns()
+    messages = [line.split(": warning: ", 1)[1] for line in EXPECTED_CHECK.splitlines() if ": warning: " in line]
+    _, warnings = compat.convert(":::details\n:::\n<a href={x}>y</a>\n<Foo/>\n:::tip\n")
+    messages += [message for _, message in warnings]
+    assert [m for m in messages if not any(rx.match(m) for rx in patterns)] == []
+
+
+def _article_html(site: Path, url: str) -> str:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def _broken_links(site: Path, url: str) -> list[str]:
+    """Relative href/src of the page's article that lead to no file of the site."""
+    broken = []
+    for target in re.findall(r'(?:href|src)="([^"#]+)(?:#[^"]*)?"', _article_html(site, url)):
+        if re.match(r"[a-z]+:|/", target):
+            broken.append(target)  # nothing should stay absolute
+            continue
+        path = (site / url / target).resolve()
+        if not (path.is_file() or (path / "index.html").is_file()):
+            broken.append(target)
+    return broken
+
+
+def test_docusaurus_folder_builds_a_site_with_admonitions_and_working_links(make_kb, tmp_path):
+    kb = make_kb(DOCUSAURUS)
+    code, output = run("build", kb, "-o", tmp_path / "site")
+    assert code == 0, output
+    site = tmp_path / "site"
+    setup = _article_html(site, "guides/setup")
+    assert '<div class="admonition warning">\n<p class="admonition-title">Before you start</p>' in setup
+    assert '<div class="admonition danger">\n<p class="admonition-title">Danger</p>' in setup
+    intro = _article_html(site, "intro")
+    assert '<div class="admonition tip">\n<p class="admonition-title">Quick start</p>' in intro
+    assert "<code>:::note" in intro.replace('<span class="w"> </span>', " ")  # the fenced code as written
+    assert '<p class="admonition-title">Billing cycle</p>' in _article_html(site, "faq")
+    assert '<div class="admonition info">' in _article_html(site, "guides/profile")
+    for url in ("intro", "guides/setup", "guides/profile", "faq"):
+        text = re.sub(r"<code>.*?</code>", "", _article_html(site, url), flags=re.S)
+        assert ":::" not in text and "import " not in text, url
+        assert _broken_links(site, url) == ([] if url != "guides/setup" else ["/docs/guides/billing"]), url
+    assert (site / "guides" / "img" / "profile.png").is_file()
+
+
+def test_mkdocs_folder_builds_clean(make_kb, tmp_path):
+    kb = make_kb(MKDOCS)
+    assert run("check", kb) == (0, "no problems\n")
+    code, output = run("build", kb, "-o", tmp_path / "site")
+    assert code == 0 and output.endswith("(no problems)\n"), output
+    site = tmp_path / "site"
+    assert '<div class="admonition note">\n<p class="admonition-title">Heads up</p>' in _article_html(site, "project-docs")
+    assert '<details class="tip">' in _article_html(site, "user-guide/getting-started")
+    for url in ("project-docs", "user-guide/getting-started", "user-guide/configuration"):
+        assert _broken_links(site, url) == [], url
+    assert (site / "img" / "diagram.png").read_bytes() == MKDOCS["articles/img/diagram.png"]
+
+
+@pytest.mark.parametrize("name", ["README.md", "index.md"])
+def test_folder_home_pages_keep_their_folder(make_kb, name):
+    kb, _ = load_kb(make_kb({f"articles/guides/{name}": "# Guides\n", "articles/guides/a.md": "# A\n[up](./)\n"}))
+    assert sorted(a.id for a in kb.articles) == sorted(["guides/a", f"guides/{name[:-3]}"])
