@@ -69,6 +69,11 @@ Never share your password.
   <TabItem value="app" label="App">Use the app.</TabItem>
 </Tabs>
 
+```js title="src/signup.js" {2} showLineNumbers
+const user = signUp();
+const id = user.id;
+```
+
 Back to the [intro](../intro.md) or the [FAQ](/docs/faq/). `<Tabs>` in code is fine.
 See also [billing](/docs/guides/billing).
 """,
@@ -111,7 +116,7 @@ articles/guides/01-setup.mdx:9: warning: MDX import/export lines are not support
 articles/guides/01-setup.mdx:15: warning: JSX `<img src={...}>` is not supported and shows as raw text; replace it with a Markdown image such as `![](/img/signup.png)`, with the picture under assets/
 articles/guides/01-setup.mdx:26: warning: JSX component `<Tabs>` is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
 articles/guides/01-setup.mdx:27: warning: JSX component `<TabItem>` (2 times in this file) is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
-articles/guides/01-setup.mdx:32: warning: link `/docs/guides/billing` points to nothing, fix the path (relative to this file) or link an existing article
+articles/guides/01-setup.mdx:37: warning: link `/docs/guides/billing` points to nothing, fix the path (relative to this file) or link an existing article
 0 errors, 5 warnings
 """
 
@@ -228,6 +233,19 @@ def test_jsx_gets_a_warning_outside_code_only():
     ]
 
 
+@pytest.mark.parametrize("opener, expected", [
+    ('```js title="a.js" {1,3-4}', '```js title="a.js" hl_lines="1 3-4"'),
+    ("  ```jsx showLineNumbers live", '  ```jsx linenums="1"'),
+    ("~~~py showLineNumbers=5", '~~~py linenums="5"'),
+    ('```py title="a.py" hl_lines="2" linenums="3"', '```py title="a.py" hl_lines="2" linenums="3"'),
+    ("``` { .py #code }", "``` { .py #code }"),
+    ("```text", "```text"),
+])
+def test_code_fence_options_become_pymdownx_options(opener, expected):
+    assert compat.fence_opener(opener) == expected
+    assert compat.convert(f"{opener}\n:::tip {{1}}\n```\n")[0] == f"{expected}\n:::tip {{1}}\n```\n"
+
+
 def test_plain_markdown_is_unchanged():
     body = "# Title\n\nimport/export settings are in **Settings**.\n\n!!! note\n    Material.\n\n<b>bold</b> {#x}\n"
     assert compat.convert(body) == (body, [])
@@ -326,6 +344,8 @@ def test_docusaurus_folder_builds_a_site_with_admonitions_and_working_links(make
     setup = _article_html(site, "guides/setup")
     assert '<div class="admonition warning">\n<p class="admonition-title">Before you start</p>' in setup
     assert '<div class="admonition danger">\n<p class="admonition-title">Danger</p>' in setup
+    assert '<span class="filename">src/signup.js</span>' in setup and '<span class="hll">' in setup
+    assert 'class="linenos"' in setup
     intro = _article_html(site, "intro")
     assert '<div class="admonition tip">\n<p class="admonition-title">Quick start</p>' in intro
     assert "<code>:::note" in intro.replace('<span class="w"> </span>', " ")  # the fenced code as written

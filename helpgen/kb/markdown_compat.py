@@ -1,7 +1,8 @@
 """Pages migrated from Docusaurus (MDX) read as the Markdown that MkDocs/Material renders.
 
 - `convert(body)` turns `:::tip Title` blocks into Material admonitions, drops MDX `import`/`export`
-  lines and turns `{/* comments */}` into HTML comments. It returns warnings for what it cannot
+  lines, turns `{/* comments */}` into HTML comments and code-fence options (`{1,3}`,
+  `showLineNumbers`) into pymdownx ones. It returns warnings for what it cannot
   convert (JSX components, `{...}` attributes, unknown `:::` blocks). The number of lines never
   changes, so every line number of the source stays right. Code fences and inline code are left as
   they are.
@@ -82,7 +83,7 @@ def files_beside(paths: Iterable[str]) -> list[str]:
 
 def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
     """(Material Markdown with as many lines as `body`, [(0-based line, warning message)])."""
-    if ":::" not in body and "import" not in body and "export" not in body and "<" not in body and "{" not in body:
+    if not any(mark in body for mark in (":::", "import", "export", "<", "{", "```", "~~~")):
         return body, []
     lines = body.split("\n")
     out: list[str] = []
@@ -104,7 +105,8 @@ def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
             out.append(indented)
         elif m := _FENCE.match(line):
             fence = m.group(1)
-            out.append(indented)
+            line = fence_opener(line)
+            out.append((base + depth + line[len(base):] if line.startswith(base) else depth + line))
         elif not stack and line.startswith(("import", "export")) and (end := _esm_end(lines, i)) is not None:
             out.extend([""] * (end - i))
             dropped.extend(range(i, end))
@@ -137,6 +139,27 @@ def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
     for name, where in components.items():
         warnings.append((where[0], _component_message(name, len(where))))
     return "\n".join(out), sorted(warnings)
+
+
+def fence_opener(line: str) -> str:
+    """A Docusaurus code fence opener in pymdownx terms: ```` ```js title="a.js" {1,3-4} showLineNumbers ````
+    -> ```` ```js title="a.js" hl_lines="1 3-4" linenums="1" ````; the code itself is never touched."""
+    m = re.match(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*([\w#.+-]*)[ \t]+(\S.*?)[ \t]*$", line)
+    if not m or m.group(3).startswith("{") and not re.match(r"\{[\d,\s-]+\}", m.group(3)):
+        return line  # no meta, or pymdownx's own `{ .lang #id }` attributes
+    if re.fullmatch(r"""(?:\s*[A-Za-z_][\w-]*=(["']).*?\1)*\s*""", m.group(3)):
+        return line  # only `key="value"` options: pymdownx reads them as they are
+    options = []
+    meta = m.group(3)
+    if title := re.search(r"""\btitle=(["'])(.*?)\1""", meta):
+        options.append(f'title="{title.group(2)}"')
+    if lines := re.search(r"\{([\d,\s-]+)\}", meta):
+        options.append('hl_lines="' + " ".join(p.strip() for p in lines.group(1).split(",") if p.strip()) + '"')
+    elif hl := re.search(r"""\bhl_lines=(["'])(.*?)\1""", meta):
+        options.append(f'hl_lines="{hl.group(2)}"')
+    if numbers := re.search(r"\bshowLineNumbers(?:=(\d+))?|\blinenums=[\"'](\d+)", meta):
+        options.append(f'linenums="{numbers.group(1) or numbers.group(2) or 1}"')
+    return f"{m.group(1)}{m.group(2)}" + (" " + " ".join(options) if options else "")
 
 
 def _esm_end(lines: list[str], start: int) -> int | None:
