@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from helpgen.cli import main
 from helpgen.kb import markdown_compat as compat
 from helpgen.kb.load import load_kb
+from helpgen.kb.model import Section
 
 # One stage, and level/stage on every page, so that `check` prints only what migration is about.
 HELPGEN_YML = "name: Docs\nstages:\n  - id: start\n    label: Start\n"
@@ -38,7 +39,10 @@ import x from 'y';
 ```
 :::
 """,
-    "articles/guides/_category_.json": '{"label": "How-to guides", "position": 2}\n',
+    "articles/guides/_category_.json": '{\n  "label": "How-to guides",\n  "position": 5,\n  "link": {"type": "generated-index"}\n}\n',
+    "articles/01-basics/_category_.yml": "label: The basics\ncollapsed: false\n",
+    "articles/01-basics/terms.md": "---\nlevel: beginner\nstage: start\ndescription: Words we use.\n---\n# Terms\n",
+    "articles/03-reference/api.md": "---\nlevel: advanced\nstage: start\ndescription: The API.\n---\n# API\n",
     "articles/guides/01-setup.mdx": """---
 title: Set up your account
 sidebar_label: Setup
@@ -265,13 +269,42 @@ def test_doc_routes_follow_docusaurus_ids_and_slugs():
 def test_docusaurus_front_matter_is_mapped(make_kb):
     kb, problems = load_kb(make_kb(DOCUSAURUS))
     by_id = {a.id: a for a in kb.articles}
-    assert sorted(by_id) == ["faq", "guides/profile", "guides/setup", "intro"]
+    assert sorted(by_id) == ["basics/terms", "faq", "guides/profile", "guides/setup", "intro", "reference/api"]
     setup, intro, faq = by_id["guides/setup"], by_id["intro"], by_id["faq"]
     assert (setup.title, setup.summary, setup.tags, setup.order) == (
         "Set up your account", "Create an account and sign in.", ("setup", "Accounts"), 1)
     assert (intro.title, intro.order, faq.order, by_id["guides/profile"].order) == ("Welcome", 1, 3, 2)
     assert [p.message for p in problems if p.severity == "error"] == []
     assert kb.assets == ("assets/img/signup.png", "articles/guides/img/profile.png")
+
+
+def test_category_files_and_number_prefixes_label_and_order_the_folders(make_kb):
+    from helpgen.site.mkdocs_config import nav
+    from helpgen.site.view import View
+
+    kb, _ = load_kb(make_kb(DOCUSAURUS))
+    assert kb.sections == (
+        Section("basics", "The basics", 1, "articles/01-basics/_category_.yml"),
+        Section("guides", "How-to guides", 5, "articles/guides/_category_.json"),
+        Section("reference", "", 3, ""),
+    )
+    folders = [next(iter(item)) for item in nav(View(kb, "en")) if isinstance(item, dict)]
+    assert folders[folders.index("The basics"):][:3] == ["The basics", "Reference", "How-to guides"]
+
+
+BROKEN_CATEGORIES = [
+    ("_category_.json", '{\n  "label": ,\n}', "2: error: invalid JSON: Expecting value, fix the syntax"),
+    ("_category_.yml", "label: [x\n", "2: error: invalid YAML: did not find expected ',' or ']', fix the syntax"),
+    ("_category_.yml", "- a\n", "1: error: a `_category_` file holds the folder's settings, such as `label` and `position`"),
+    ("_category_.json", '{"position": "first"}', "1: error: `position` must be a number, got `first`"),
+]
+
+
+@pytest.mark.parametrize("name, text, message", BROKEN_CATEGORIES)
+def test_broken_category_files_are_errors(make_kb, name, text, message):
+    kb, problems = load_kb(make_kb({f"articles/area/{name}": text, "articles/area/a.md": "# A\n"}))
+    assert [str(p) for p in problems] == [f"articles/area/{name}:{message}"]
+    assert [(s.label, s.position) for s in kb.sections] in ([], [("", None)])
 
 
 def test_sidebar_label_is_the_title_of_last_resort_and_positions_may_be_decimals(make_kb):
@@ -315,6 +348,7 @@ def test_migration_messages_are_documented():
     messages = [line.split(": warning: ", 1)[1] for line in EXPECTED_CHECK.splitlines() if ": warning: " in line]
     _, warnings = compat.convert(":::details\n:::\n<a href={x}>y</a>\n<Foo/>\n:::tip\n")
     messages += [message for _, message in warnings]
+    messages += [message.split(": error: ", 1)[1] for _, _, message in BROKEN_CATEGORIES]
     assert [m for m in messages if not any(rx.match(m) for rx in patterns)] == []
 
 

@@ -12,6 +12,8 @@ Conventions (documented in docs/front-matter.md):
 """
 from __future__ import annotations
 
+import json
+import posixpath
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -23,7 +25,7 @@ import yaml
 from helpgen.config import Config, did_you_mean, load_config, yaml_error_line, yaml_with_lines
 from helpgen.errors import ContentError, Problem
 from helpgen.kb import markdown_compat as compat
-from helpgen.kb.model import Article, Entry, GlossaryTerm, KnowledgeBase
+from helpgen.kb.model import Article, Entry, GlossaryTerm, KnowledgeBase, Section
 
 ARTICLE_FIELDS = (
     "id", "title", "level", "stage", "summary", "questions", "tags", "error_codes", "related",
@@ -72,6 +74,7 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         entries=tuple(_sort_entries(_load_changelogs(root, config, sink) + _load_whats_new(root, config, sink))),
         assets=assets,
         overrides=tuple(files_under(root, "overrides")),
+        sections=tuple(_load_sections(root, sink)),
     )
     return kb, sorted(sink.problems)
 
@@ -231,6 +234,51 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
         owner=f.text("owner"), draft=f.flag("draft"), order=order, lang=lang,
         field_lines=lines, routes=compat.doc_routes(rel[len("articles/"):], f.text("id"), f.text("slug")),
     )
+
+
+def _load_sections(root: Path, sink: _Sink) -> list[Section]:
+    """Folder labels and positions: Docusaurus `_category_.json`/`.yml` files and number prefixes."""
+    found: dict[str, Section] = {}
+    files = files_under(root, "articles")
+    for rel in files:
+        for i, part in enumerate(rel.split("/")[1:-1]):
+            position, _ = compat.number_prefix(part)
+            if position is not None:
+                path = compat.route("/".join(rel.split("/")[1:i + 2]))
+                found.setdefault(path, Section(path, position=position))
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        if name in compat.CATEGORY_FILES and (text := read_text(root, rel, sink)) is not None:
+            path = compat.route(posixpath.dirname(rel).partition("/")[2])
+            if (section := _parse_category(rel, text, path, sink)) is not None:
+                prefix = found.get(path, Section(path))
+                found[path] = replace(section, position=prefix.position if section.position is None else section.position)
+    return [found[path] for path in sorted(found)]
+
+
+def _parse_category(rel: str, text: str, path: str, sink: _Sink) -> Section | None:
+    """`label` and `position` of one `_category_` file (its other settings are for Docusaurus's sidebar)."""
+    lines: dict[str, int] = {}
+    try:
+        if rel.endswith(".json"):
+            data = json.loads(text) if text.strip() else {}
+        else:
+            data, yaml_lines = yaml_with_lines(text)
+            lines = {str(p[0]): n + 1 for p, n in yaml_lines.items() if len(p) == 1}
+    except json.JSONDecodeError as exc:
+        sink.error(rel, exc.lineno, f"invalid JSON: {exc.msg}, fix the syntax")
+        return None
+    except yaml.YAMLError as exc:
+        line, problem = yaml_error_line(exc)
+        sink.error(rel, line, f"invalid YAML: {problem}, fix the syntax")
+        return None
+    if data is None:
+        return Section(path, source=rel)
+    if not isinstance(data, dict):
+        sink.error(rel, 1, "a `_category_` file holds the folder's settings, such as `label` and `position`")
+        return None
+    f = _Fields(rel, data, lines, sink)
+    return Section(path, label=f.text("label"), position=f.number("position"), source=rel)
 
 
 def _docusaurus_tags(meta: dict) -> None:

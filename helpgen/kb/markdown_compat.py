@@ -27,6 +27,7 @@ DOCUSAURUS_FIELDS = ("description", "sidebar_position", "sidebar_label", "slug",
                      "pagination_label", "pagination_next", "pagination_prev", "custom_edit_url", "image",
                      "displayed_sidebar", "sidebar_custom_props", "unlisted", "last_update", "parse_number_prefixes")
 MARKDOWN_SUFFIXES = (".md", ".mdx")
+CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")  # a folder's label and position
 DOCS_ROUTE = "/docs"  # Docusaurus's default routeBasePath for docs
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")

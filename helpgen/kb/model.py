@@ -58,6 +58,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A folder of articles with a label or position of its own: a Docusaurus `_category_.json` or
+    `_category_.yml`, or a number prefix on the folder name (`02-guides` is at position 2)."""
+
+    path: str  # the folder as article ids spell it: "guides", "guides/advanced"
+    label: str = ""  # "" = made from the folder name
+    position: int | float | None = None
+    source: str = ""  # the `_category_` file, "" when there is none
+
+
+@dataclass(frozen=True)
 class GlossaryTerm:
     term: str
     definition: str
@@ -90,6 +101,7 @@ class KnowledgeBase:
     entries: tuple[Entry, ...] = ()  # newest first
     assets: tuple[str, ...] = ()  # under assets/, then other files under articles/ (images beside pages); posix
     overrides: tuple[str, ...] = ()  # files under KB/overrides/, relative to root
+    sections: tuple[Section, ...] = ()  # folders with a label or position, sorted by path
 
     @property
     def published(self) -> tuple[Article, ...]:
@@ -103,3 +115,7 @@ class KnowledgeBase:
 
     def by_id(self, lang: str = "") -> dict[str, Article]:
         return {a.id: a for a in self.in_language(lang)}
+
+    def section(self, path: str) -> Section:
+        """The label and position of the folder `path` (empty when it has none)."""
+        return next((s for s in self.sections if s.path == path), Section(path))
