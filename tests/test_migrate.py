@@ -352,6 +352,18 @@ def test_migration_messages_are_documented():
     assert [m for m in messages if not any(rx.match(m) for rx in patterns)] == []
 
 
+def test_the_warnings_shown_in_the_migration_guide_are_real():
+    guide = (Path(__file__).parents[1] / "docs" / "migrating.md").read_text(encoding="utf-8")
+    shown = re.search(r"### Warnings.*?```\n(.*?)```", guide, flags=re.S).group(1).splitlines()
+    assert len(shown) == 4 and all(line in EXPECTED_CHECK.splitlines() for line in shown)
+
+
+def test_an_unused_file_beside_the_pages_is_warned_about(make_kb):
+    kb = make_kb({**MKDOCS, "articles/img/old.png": b"x"})
+    assert run("check", kb) == (0, "articles/img/old.png: warning: asset is not used by any article, link it from an "
+                                   "article or delete it\n0 errors, 1 warning\n")
+
+
 def _article_html(site: Path, url: str) -> str:
     html = (site / url / "index.html").read_text(encoding="utf-8")
     return html[html.index("<article"):html.index("</article>")]
