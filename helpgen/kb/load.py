@@ -63,8 +63,9 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         )
     config = load_config(root)
     sink = _Sink()
-    articles = sorted(_load_articles(root, config, sink), key=lambda a: (a.id, a.lang, a.source))
-    assets = tuple(files_under(root, "assets") + compat.files_beside(files_under(root, "articles")))
+    in_articles = files_under(root, "articles")
+    articles = sorted(_load_articles(root, config, sink, in_articles), key=lambda a: (a.id, a.lang, a.source))
+    assets = tuple(files_under(root, "assets") + compat.files_beside(in_articles))
     articles = _resolve_doc_links(articles, assets)
     kb = KnowledgeBase(
         root=root,
@@ -74,7 +75,7 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         entries=tuple(_sort_entries(_load_changelogs(root, config, sink) + _load_whats_new(root, config, sink))),
         assets=assets,
         overrides=tuple(files_under(root, "overrides")),
-        sections=tuple(_load_sections(root, sink)),
+        sections=tuple(_load_sections(root, in_articles, sink)),
     )
     return kb, sorted(sink.problems)
 
@@ -175,8 +176,8 @@ def slugify(text: str) -> str:
 
 # --- articles ----------------------------------------------------------------------------------
 
-def _load_articles(root: Path, config: Config, sink: _Sink) -> list[Article]:
-    return _parse_folder(root, "articles", parse_article, config, sink, compat.MARKDOWN_SUFFIXES)
+def _load_articles(root: Path, config: Config, sink: _Sink, files: list[str]) -> list[Article]:
+    return _parse_folder(root, "articles", parse_article, config, sink, compat.MARKDOWN_SUFFIXES, files)
 
 
 def _resolve_doc_links(articles: list[Article], assets: tuple[str, ...]) -> list[Article]:
@@ -186,7 +187,7 @@ def _resolve_doc_links(articles: list[Article], assets: tuple[str, ...]) -> list
         if not a.lang:
             for route in a.routes:
                 routes.setdefault(route, a.source)
-    files = [a.source for a in articles] + list(assets)
+    files = {a.source for a in articles} | set(assets)
     out = []
     for a in articles:
         body = compat.resolve_doc_links(a.body, a.source, routes, files)
@@ -194,10 +195,11 @@ def _resolve_doc_links(articles: list[Article], assets: tuple[str, ...]) -> list
     return out
 
 
-def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink, suffixes: tuple[str, ...] = (".md",)) -> list:
-    """Every Markdown file under `folder` that reads and parses (problems go to `sink`)."""
+def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink, suffixes: tuple[str, ...] = (".md",),
+                  files: list[str] | None = None) -> list:
+    """Every Markdown file under `folder` (or of `files`) that reads and parses (problems go to `sink`)."""
     items = []
-    for rel in (r for r in files_under(root, folder) if r.endswith(suffixes)):
+    for rel in (r for r in (files_under(root, folder) if files is None else files) if r.endswith(suffixes)):
         text = read_text(root, rel, sink)
         if text is not None and (item := parse(rel, text, config, sink)) is not None:
             items.append(item)
@@ -236,10 +238,10 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
     )
 
 
-def _load_sections(root: Path, sink: _Sink) -> list[Section]:
-    """Folder labels and positions: Docusaurus `_category_.json`/`.yml` files and number prefixes."""
+def _load_sections(root: Path, files: list[str], sink: _Sink) -> list[Section]:
+    """Folder labels and positions: Docusaurus `_category_.json`/`.yml` files and number prefixes
+    of the folders of `files` (every file under articles/)."""
     found: dict[str, Section] = {}
-    files = files_under(root, "articles")
     for rel in files:
         for i, part in enumerate(rel.split("/")[1:-1]):
             position, _ = compat.number_prefix(part)

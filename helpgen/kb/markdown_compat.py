@@ -46,6 +46,10 @@ _BASE_URL = re.compile(r"""useBaseUrl\(\s*(["'])([^"']+)\1""")
 _NUMBER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s\d])")
 _LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(<[^>]+>|[^)\s]+)((?:\s+[\"'][^\"']*[\"'])?\))")
 _REFDEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(<[^>]+>|\S+)(.*)$")
+_FENCE_META = (re.compile(r"```[^\n`]*?[ \t][^\s`]"), re.compile(r"~~~[^\n~]*?[ \t][^\s~]"))  # options after ```lang
+_JSX_HINT = re.compile(r"<[A-Z]|=\s*\{")
+_TARGET = re.compile(r"<[^>]+>|[^)\s]+")
+_REFDEF_ANY = re.compile(_REFDEF.pattern, re.M)
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|\{\{)")
 
 
@@ -84,7 +88,7 @@ def files_beside(paths: Iterable[str]) -> list[str]:
 
 def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
     """(Material Markdown with as many lines as `body`, [(0-based line, warning message)])."""
-    if not any(mark in body for mark in (":::", "import", "export", "<", "{", "```", "~~~")):
+    if not _needs_pass(body):
         return body, []
     lines = body.split("\n")
     out: list[str] = []
@@ -163,6 +167,62 @@ def fence_opener(line: str) -> str:
     return f"{m.group(1)}{m.group(2)}" + (" " + " ".join(options) if options else "")
 
 
+def _needs_pass(body: str) -> bool:
+    """Whether convert() may change or warn about anything (substring tests first: most pages are
+    plain Markdown and skip the line-by-line pass)."""
+    return (":::" in body or "{/*" in body or "className=" in body
+            or (("import" in body or "export" in body) and re.search(r"^(?:import|export)[\s{*'\"]", body, re.M) is not None)
+            or ("<" in body and _JSX_HINT.search(body) is not None)
+            or ("```" in body and _FENCE_META[0].search(body) is not None)
+            or ("~~~" in body and _FENCE_META[1].search(body) is not None))
+
+
+def fence_opener(line: str) -> str:
+    """A Docusaurus code fence opener in pymdownx terms: ```` ```js title="a.js" {1,3-4} showLineNumbers ````
+    -> ```` ```js title="a.js" hl_lines="1 3-4" linenums="1" ````; the code itself is never touched."""
+    m = re.match(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*([\w#.+-]*)[ \t]+(\S.*?)[ \t]*$", line)
+    if not m or m.group(3).startswith("{") and not re.match(r"\{[\d,\s-]+\}", m.group(3)):
+        return line  # no meta, or pymdownx's own `{ .lang #id }` attributes
+    if re.fullmatch(r"""(?:\s*[A-Za-z_][\w-]*=(["']).*?\1)*\s*""", m.group(3)):
+        return line  # only `key="value"` options: pymdownx reads them as they are
+    options = []
+    meta = m.group(3)
+    if title := re.search(r"""\btitle=(["'])(.*?)\1""", meta):
+        options.append(f'title="{title.group(2)}"')
+    if lines := re.search(r"\{([\d,\s-]+)\}", meta):
+        options.append('hl_lines="' + " ".join(p.strip() for p in lines.group(1).split(",") if p.strip()) + '"')
+    elif hl := re.search(r"""\bhl_lines=(["'])(.*?)\1""", meta):
+        options.append(f'hl_lines="{hl.group(2)}"')
+    if numbers := re.search(r"\bshowLineNumbers(?:=(\d+))?|\blinenums=[\"'](\d+)", meta):
+        options.append(f'linenums="{numbers.group(1) or numbers.group(2) or 1}"')
+    return f"{m.group(1)}{m.group(2)}" + (" " + " ".join(options) if options else "")
+
+
+def _needs_pass(body: str) -> bool:
+    """Whether convert() may change or warn about anything (substring tests first: most pages are
+    plain Markdown and skip the line-by-line pass)."""
+    return (":::" in body or "{/*" in body or "className=" in body
+            or (("import" in body or "export" in body) and re.search(r"^(?:import|export)[\s{*'\"]", body, re.M) is not None)
+            or ("<" in body and _JSX_HINT.search(body) is not None)
+            or ("```" in body and _FENCE_META[0].search(body) is not None)
+            or ("~~~" in body and _FENCE_META[1].search(body) is not None))
+
+
+def _fence_has_meta(body: str, mark: str) -> bool:
+    """Whether a code fence opener in `body` has options after its language (```` ```js {1,3} ````)."""
+    pos = body.find(mark)
+    while pos >= 0:
+        start = body.rfind("\n", 0, pos) + 1
+        end = body.find("\n", pos)
+        line = body[start:end if end >= 0 else len(body)]
+        if not line[:pos - start].strip() and len(line[pos - start:].strip(mark[0]).split()) > 1:
+            return True
+        if end < 0:
+            return False
+        pos = body.find(mark, end)
+    return False
+
+
 def _esm_end(lines: list[str], start: int) -> int | None:
     """The end (exclusive) of the MDX import/export block at `start` (MDX ends it at a blank line), or
     None when the line is not one (prose that starts with "import")."""
@@ -231,7 +291,7 @@ def doc_routes(path: str, doc_id: str = "", slug: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.strip("/") for r in routes))
 
 
-def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: Iterable[str]) -> str:
+def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: set[str]) -> str:
     """`body` of the page at `source` with Docusaurus links rewritten to relative file links.
 
     `routes` maps a route (see doc_routes) to the page's KB path (`articles/...`); `files` are the KB
@@ -239,7 +299,6 @@ def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: Ite
     """
     if "](" not in body and "]:" not in body:
         return body
-    files = set(files)
     here = posixpath.dirname(source)
     own = route(here.partition("/")[2])  # the page's own folder below /docs/
 
@@ -255,6 +314,9 @@ def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: Ite
         new = posixpath.relpath(found, here) + hash_ + anchor
         return f"<{new}>" if " " in new else new
 
+    if not any(_url_like(raw) for raw in _targets(body)) and (
+            "]:" not in body or not any(_url_like(m.group(2)) for m in _REFDEF_ANY.finditer(body))):
+        return body  # only plain file links (most pages): nothing to rewrite
     out, fence = [], ""
     for line in body.split("\n"):
         if m := _FENCE.match(line):
@@ -266,6 +328,21 @@ def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: Ite
             line = _REFDEF.sub(lambda m: m.group(1) + target(m.group(2)) + m.group(3), line)
         out.append(line)
     return "\n".join(out)
+
+
+def _url_like(raw: str) -> bool:
+    """Whether a link target may need rewriting: absolute, or not a link to a `.md` file."""
+    path = raw.strip("<>").partition("#")[0].partition("?")[0]
+    return bool(path) and (path[0] == "/" or not path.endswith(".md")) and not _EXTERNAL.match(path)
+
+
+def _targets(body: str) -> Iterable[str]:
+    """The target of every `](target` in body (a quick superset of the inline links)."""
+    pos = body.find("](")
+    while pos >= 0:
+        if m := _TARGET.match(body, pos + 2):
+            yield m.group(0)
+        pos = body.find("](", pos + 2)
 
 
 def _find(path: str, here: str, own: str, routes: dict[str, str], files: set[str]) -> str | None:
@@ -281,7 +358,5 @@ def _find(path: str, here: str, own: str, routes: dict[str, str], files: set[str
     direct = posixpath.normpath(posixpath.join(here, path))
     if direct in files or f"{direct}.md" in files or f"{direct.rstrip('/')}/index.md" in files:
         return None  # already a plain file link
-    if is_markdown(path) and f"{strip_suffix(direct)}.mdx" in files:
-        return f"{strip_suffix(direct)}.mdx"
     route = posixpath.normpath(posixpath.join(own, strip_suffix(path).rstrip("/")))
     return routes.get(route.strip("/")) if not route.startswith("..") else None
