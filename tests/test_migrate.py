@@ -250,6 +250,12 @@ def test_code_fence_options_become_pymdownx_options(opener, expected):
     assert compat.convert(f"{opener}\n:::tip {{1}}\n```\n")[0] == f"{expected}\n:::tip {{1}}\n```\n"
 
 
+def test_mdx_comments_become_heading_ids_or_html_comments_outside_inline_code():
+    body = "## Install {/* #setup */}\nWrite `{/* #id */}` or `className`; {/* a note */} <p className=\"x\">y</p>\n"
+    assert compat.convert(body) == (
+        '## Install {#setup}\nWrite `{/* #id */}` or `className`; <!-- a note --> <p class="x">y</p>\n', [])
+
+
 def test_plain_markdown_is_unchanged():
     body = "# Title\n\nimport/export settings are in **Settings**.\n\n!!! note\n    Material.\n\n<b>bold</b> {#x}\n"
     assert compat.convert(body) == (body, [])

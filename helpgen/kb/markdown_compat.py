@@ -37,6 +37,7 @@ _BRACKET_TITLE = re.compile(r"^\[(.*)\][ \t]*(\{.*\})?[ \t]*$")
 _ATTR_TITLE = re.compile(r"""^\{.*?\btitle=(["'])(.*?)\1.*\}$""")
 _IMPORT = re.compile(r"^import(?:\s+[\s\S]*?\bfrom)?\s*['\"][^'\"]+['\"]\s*;?\s*$")
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|async|class|default|\{|\*)")
+_HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?[ \t]*)\{/\*[ \t]*#([\w-]+)[ \t]*\*/\}[ \t]*$")
 _MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}")
 _CLASSNAME = re.compile(r"(<[a-z][\w-]*\b[^<>]*?\s)className=")
 _INLINE_CODE = re.compile(r"(`+).+?\1")
@@ -129,8 +130,8 @@ def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
             if m := _OPEN.match(line):
                 warnings.append((i, f"`{m.group(2)}{m.group(3)}` is not a Docusaurus admonition, so it shows as "
                                     f"text; use one of: {', '.join(ADMONITIONS)}"))
-            line = _MDX_COMMENT.sub(r"<!--\1-->", line) if "{/*" in line else line
-            line = _CLASSNAME.sub(r"\1class=", line) if "className=" in line else line
+            if "{/*" in line or "className=" in line:
+                line = _outside_code(line, _plain_html)
             if "<" in line:
                 _jsx(_INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line), i, warnings, components)
             out.append((base + depth + line[len(base):] if line.startswith(base) else depth + line)
@@ -165,6 +166,25 @@ def fence_opener(line: str) -> str:
     if numbers := re.search(r"\bshowLineNumbers(?:=(\d+))?|\blinenums=[\"'](\d+)", meta):
         options.append(f'linenums="{numbers.group(1) or numbers.group(2) or 1}"')
     return f"{m.group(1)}{m.group(2)}" + (" " + " ".join(options) if options else "")
+
+
+def _outside_code(line: str, change) -> str:
+    """`line` with `change` applied to the text outside inline code spans."""
+    if "`" not in line:
+        return change(line)
+    out, pos = [], 0
+    for m in _INLINE_CODE.finditer(line):
+        out += [change(line[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join(out + [change(line[pos:])])
+
+
+def _plain_html(text: str) -> str:
+    """MDX comments and `className` as Markdown/HTML: `## Title {/* #id */}` -> `## Title {#id}`
+    (the heading id, as attr_list writes it), other `{/* x */}` -> `<!-- x -->`."""
+    text = _HEADING_ID.sub(r"\1{#\2}", text)
+    text = _MDX_COMMENT.sub(r"<!--\1-->", text)
+    return _CLASSNAME.sub(r"\1class=", text)
 
 
 def _needs_pass(body: str) -> bool:
