@@ -334,6 +334,15 @@ def test_docs_links_are_rewritten_to_the_pages(make_kb):
     assert "![Sign up screen](../assets/img/signup.png)" in by_id["faq"].body
 
 
+def test_translations_of_mdx_pages_are_named_like_their_source(make_kb):
+    from helpgen.kb.checks import translation_path
+
+    assert translation_path("articles/guides/01-setup.mdx", "zh", "en") == "articles/guides/01-setup.zh.mdx"
+    kb, _ = load_kb(make_kb({"helpgen.yml": "languages: [en, zh]\n", "articles/a.mdx": "# A\n",
+                             "articles/a.zh.mdx": "# 甲\n"}))
+    assert [(a.id, a.lang) for a in kb.articles] == [("a", ""), ("a", "zh")]
+
+
 def test_top_level_index_page_gets_an_id_of_its_own(make_kb):
     kb, _ = load_kb(make_kb(MKDOCS))
     assert sorted(a.id for a in kb.articles) == ["project-docs", "user-guide/configuration", "user-guide/getting-started"]

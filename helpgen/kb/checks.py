@@ -187,9 +187,9 @@ def _translation_problem(a: Article, source: Article | None, default: str) -> Pr
 
 
 def translation_path(source: str, lang: str, default: str) -> str:
-    """`articles/x.md` (or `articles/x.en.md`) -> `articles/x.zh.md`."""
-    stem = source[: -len(".md")]
-    return f"{stem.removesuffix('.' + default)}.{lang}.md"
+    """`articles/x.md` (or `articles/x.en.md`) -> `articles/x.zh.md`; `x.mdx` -> `x.zh.mdx`."""
+    stem, suffix = source.rsplit(".", 1)
+    return f"{stem.removesuffix('.' + default)}.{lang}.{suffix}"
 
 
 # --- links, anchors and related articles ------------------------------------------------------
