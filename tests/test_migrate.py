@@ -111,17 +111,25 @@ description: Answers to common questions.
 :::warning{title="Billing cycle"}
 You pay monthly. ![Sign up screen](/img/signup.png)
 :::
+
+<details>
+<summary>Can I pay yearly?</summary>
+
+Yes, see [setup](/docs/guides/setup#top).
+
+</details>
 """,
     "assets/img/signup.png": b"\x89PNG fake image",
 }
 
 EXPECTED_CHECK = """\
+articles/faq.mdx:19: warning: link `/docs/guides/setup#top` points to a missing anchor `#top`, use the id of a heading in articles/guides/01-setup.mdx
 articles/guides/01-setup.mdx:9: warning: MDX import/export lines are not supported and were dropped (3 lines); remove them
 articles/guides/01-setup.mdx:15: warning: JSX `<img src={...}>` is not supported and shows as raw text; replace it with a Markdown image such as `![](/img/signup.png)`, with the picture under assets/
 articles/guides/01-setup.mdx:26: warning: JSX component `<Tabs>` is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
 articles/guides/01-setup.mdx:27: warning: JSX component `<TabItem>` (2 times in this file) is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
 articles/guides/01-setup.mdx:37: warning: link `/docs/guides/billing` points to nothing, fix the path (relative to this file) or link an existing article
-0 errors, 5 warnings
+0 errors, 6 warnings
 """
 
 MKDOCS = {
@@ -256,6 +264,12 @@ def test_mdx_comments_become_heading_ids_or_html_comments_outside_inline_code():
         '## Install {#setup}\nWrite `{/* #id */}` or `className`; <!-- a note --> <p class="x">y</p>\n', [])
 
 
+def test_markdown_inside_details_is_rendered():
+    body = "<details>\n<summary>More</summary>\n\nSee **this**.\n</details>\n<details open>\n<details markdown=\"1\">\n"
+    assert compat.convert(body)[0] == ('<details markdown="1">\n<summary>More</summary>\n\nSee **this**.\n</details>\n'
+                                       '<details markdown="1" open>\n<details markdown="1">\n')
+
+
 def test_plain_markdown_is_unchanged():
     body = "# Title\n\nimport/export settings are in **Settings**.\n\n!!! note\n    Material.\n\n<b>bold</b> {#x}\n"
     assert compat.convert(body) == (body, [])
@@ -324,14 +338,40 @@ def test_sidebar_label_is_the_title_of_last_resort_and_positions_may_be_decimals
     assert [str(p) for p in problems] == ["articles/b.md:2: error: `sidebar_position` must be a number, got `first`"]
 
 
-def test_docs_links_are_rewritten_to_the_pages(make_kb):
+@pytest.mark.parametrize("source, target, found", [
+    ("articles/intro.md", "/docs/guides/setup", "articles/guides/01-setup.mdx"),
+    ("articles/intro.md", "/docs/guides/setup/#top", "articles/guides/01-setup.mdx"),
+    ("articles/intro.md", "/docs/guides/01-setup.mdx", "articles/guides/01-setup.mdx"),
+    ("articles/intro.md", "/docs/faq", "articles/faq.mdx"),
+    ("articles/faq.mdx", "/docs/", "articles/intro.md"),  # slug: /
+    ("articles/faq.mdx", "/docs/basics/terms", "articles/01-basics/terms.md"),
+    ("articles/guides/02-profile.md", "./setup", "articles/guides/01-setup.mdx"),
+    ("articles/guides/02-profile.md", "setup/", "articles/guides/01-setup.mdx"),
+    ("articles/guides/02-profile.md", "../reference/api", "articles/03-reference/api.md"),
+    ("articles/guides/02-profile.md", "01-setup.mdx", "articles/guides/01-setup.mdx"),
+    ("articles/faq.mdx", "/img/signup.png", "assets/img/signup.png"),
+    ("articles/intro.md", "/docs/guides/billing", None),
+    ("articles/intro.md", "/docs/guides", None),
+    ("articles/intro.md", "/blog/news", None),
+    ("articles/intro.md", "https://example.org/docs/faq", None),
+])
+def test_docusaurus_links_lead_to_the_page_in_check_and_build(make_kb, source, target, found):
+    from helpgen.kb.checks import LinkResolver
+    from helpgen.site import articles as art
+    from helpgen.site.view import View
+
     kb, _ = load_kb(make_kb(DOCUSAURUS))
-    by_id = {a.id: a for a in kb.articles}
-    assert "Read the [setup guide](guides/01-setup.mdx) first, then [the FAQ](./faq.mdx#billing)." in by_id["intro"].body
-    assert "[intro](../intro.md) or the [FAQ](../faq.mdx)" in by_id["guides/setup"].body
-    assert "[billing](/docs/guides/billing)" in by_id["guides/setup"].body  # nothing there: left for the warning
-    assert "[setup](01-setup.mdx), or [the same page](01-setup.mdx)" in by_id["guides/profile"].body
-    assert "![Sign up screen](../assets/img/signup.png)" in by_id["faq"].body
+    assert LinkResolver(kb).resolve(source, target) == found
+    view = View(kb, "en")
+    path = target.partition("#")[0]
+    docs = art.resolve(path, source, art.path_map(view), kb.doc_routes)
+    assert docs == (art.path_map(view)[found] if found else None)
+
+
+def test_pages_keep_their_links_as_written(make_kb):
+    kb, _ = load_kb(make_kb(DOCUSAURUS))
+    intro = next(a for a in kb.articles if a.id == "intro")
+    assert "Read the [setup guide](/docs/guides/setup) first, then [the FAQ](./faq.mdx#billing)." in intro.body
 
 
 def test_translations_of_mdx_pages_are_named_like_their_source(make_kb):
@@ -410,7 +450,9 @@ def test_docusaurus_folder_builds_a_site_with_admonitions_and_working_links(make
     intro = _article_html(site, "intro")
     assert '<div class="admonition tip">\n<p class="admonition-title">Quick start</p>' in intro
     assert "<code>:::note" in intro.replace('<span class="w"> </span>', " ")  # the fenced code as written
-    assert '<p class="admonition-title">Billing cycle</p>' in _article_html(site, "faq")
+    faq = _article_html(site, "faq")
+    assert '<p class="admonition-title">Billing cycle</p>' in faq
+    assert '<summary>Can I pay yearly?</summary>\n<p>Yes, see <a href="../guides/setup/#top">setup</a>.</p>' in faq
     assert '<div class="admonition info">' in _article_html(site, "guides/profile")
     for url in ("intro", "guides/setup", "guides/profile", "faq"):
         text = re.sub(r"<code>.*?</code>", "", _article_html(site, url), flags=re.S)

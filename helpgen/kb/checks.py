@@ -17,6 +17,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from helpgen.config import did_you_mean
 from helpgen.errors import Problem
 from helpgen.kb.load import first_heading
+from helpgen.kb.markdown_compat import find_doc_link
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
 
 MAX_TITLE = 70
@@ -291,7 +292,7 @@ class LinkResolver:
                 return candidate
             if candidate in self.files or (candidate.startswith("articles/") and (self.kb.root / candidate).is_file()):
                 return candidate
-        return None
+        return find_doc_link(path, source, self.kb.doc_routes, self.files)  # Docusaurus: /docs/..., ./setup
 
     def _resolve(self, source: str, target: str) -> str:
         """'' when the link works, else the warning text."""

@@ -66,7 +66,6 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     in_articles = files_under(root, "articles")
     articles = sorted(_load_articles(root, config, sink, in_articles), key=lambda a: (a.id, a.lang, a.source))
     assets = tuple(files_under(root, "assets") + compat.files_beside(in_articles))
-    articles = _resolve_doc_links(articles, assets)
     kb = KnowledgeBase(
         root=root,
         config=config,
@@ -178,21 +177,6 @@ def slugify(text: str) -> str:
 
 def _load_articles(root: Path, config: Config, sink: _Sink, files: list[str]) -> list[Article]:
     return _parse_folder(root, "articles", parse_article, config, sink, compat.MARKDOWN_SUFFIXES, files)
-
-
-def _resolve_doc_links(articles: list[Article], assets: tuple[str, ...]) -> list[Article]:
-    """Docusaurus links (`/docs/guides/setup`, `./setup` for `01-setup.mdx`) as relative file links."""
-    routes: dict[str, str] = {}
-    for a in sorted(articles, key=lambda a: a.source):
-        if not a.lang:
-            for route in a.routes:
-                routes.setdefault(route, a.source)
-    files = {a.source for a in articles} | set(assets)
-    out = []
-    for a in articles:
-        body = compat.resolve_doc_links(a.body, a.source, routes, files)
-        out.append(a if body == a.body else replace(a, body=body))
-    return out
 
 
 def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink, suffixes: tuple[str, ...] = (".md",),

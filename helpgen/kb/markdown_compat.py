@@ -2,21 +2,22 @@
 
 - `convert(body)` turns `:::tip Title` blocks into Material admonitions, drops MDX `import`/`export`
   lines, turns `{/* comments */}` into HTML comments and code-fence options (`{1,3}`,
-  `showLineNumbers`) into pymdownx ones. It returns warnings for what it cannot
+  `showLineNumbers`) into pymdownx ones, and marks `<details>` for Markdown inside (md_in_html). It returns warnings for what it cannot
   convert (JSX components, `{...}` attributes, unknown `:::` blocks). The number of lines never
   changes, so every line number of the source stays right. Code fences and inline code are left as
   they are.
-- `doc_routes(...)` are the URLs Docusaurus gives a page (below `/docs/`), and `resolve_doc_links`
-  rewrites links to them (`/docs/guides/setup`, `./setup` for `01-setup.mdx`) into plain relative
-  file links, which the link checker and the site builder follow like any other.
+- `doc_routes(...)` are the URLs Docusaurus gives a page (below `/docs/`), and `find_doc_link`
+  follows links to them (`/docs/guides/setup`, `./setup` for `01-setup.mdx`, `/img/x.png` for
+  `assets/img/x.png`). The link checker (kb/checks.py) and the site builder (site/articles.py) call
+  it when a link is not a plain file link; the page keeps its links as written.
 
-No I/O here: the loader (kb/load.py) calls these functions.
+No I/O here: the loader (kb/load.py) calls convert() and doc_routes().
 """
 from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterable
+from typing import Container, Iterable, Mapping
 
 # Docusaurus admonition keyword -> Material admonition type (Docusaurus 3 aliases included).
 ADMONITIONS = {"note": "note", "tip": "tip", "info": "info", "caution": "warning", "warning": "warning",
@@ -38,6 +39,7 @@ _ATTR_TITLE = re.compile(r"""^\{.*?\btitle=(["'])(.*?)\1.*\}$""")
 _IMPORT = re.compile(r"^import(?:\s+[\s\S]*?\bfrom)?\s*['\"][^'\"]+['\"]\s*;?\s*$")
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|async|class|default|\{|\*)")
 _HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?[ \t]*)\{/\*[ \t]*#([\w-]+)[ \t]*\*/\}[ \t]*$")
+_DETAILS = re.compile(r"^([ \t]*<details)(?![^>]*\bmarkdown=)((?:\s[^>]*)?>)")
 _MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}")
 _CLASSNAME = re.compile(r"(<[a-z][\w-]*\b[^<>]*?\s)className=")
 _INLINE_CODE = re.compile(r"(`+).+?\1")
@@ -45,12 +47,8 @@ _EXPR_ATTR = re.compile(r"<([A-Za-z][\w.:-]*)\b[^<>]*?\s([\w:-]+)\s*=\s*\{")
 _COMPONENT = re.compile(r"<([A-Z][\w.]*)(?=[\s/>]|$)")
 _BASE_URL = re.compile(r"""useBaseUrl\(\s*(["'])([^"']+)\1""")
 _NUMBER_PREFIX = re.compile(r"^\d+\s*[-_.]+\s*(?=[^-_.\s\d])")
-_LINK = re.compile(r"(!?\[(?:[^\[\]]|\[[^\]]*\])*\]\()(<[^>]+>|[^)\s]+)((?:\s+[\"'][^\"']*[\"'])?\))")
-_REFDEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(<[^>]+>|\S+)(.*)$")
 _FENCE_META = (re.compile(r"```[^\n`]*?[ \t][^\s`]"), re.compile(r"~~~[^\n~]*?[ \t][^\s~]"))  # options after ```lang
 _JSX_HINT = re.compile(r"<[A-Z]|=\s*\{")
-_TARGET = re.compile(r"<[^>]+>|[^)\s]+")
-_REFDEF_ANY = re.compile(_REFDEF.pattern, re.M)
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|\{\{)")
 
 
@@ -132,6 +130,8 @@ def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
                                     f"text; use one of: {', '.join(ADMONITIONS)}"))
             if "{/*" in line or "className=" in line:
                 line = _outside_code(line, _plain_html)
+            if "<details" in line:  # Docusaurus renders the Markdown inside <details>; md_in_html does with `markdown`
+                line = _DETAILS.sub(r'\1 markdown="1"\2', line)
             if "<" in line:
                 _jsx(_INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line), i, warnings, components)
             out.append((base + depth + line[len(base):] if line.startswith(base) else depth + line)
@@ -190,7 +190,7 @@ def _plain_html(text: str) -> str:
 def _needs_pass(body: str) -> bool:
     """Whether convert() may change or warn about anything (substring tests first: most pages are
     plain Markdown and skip the line-by-line pass)."""
-    return (":::" in body or "{/*" in body or "className=" in body
+    return (":::" in body or "{/*" in body or "className=" in body or "<details" in body
             or (("import" in body or "export" in body) and re.search(r"^(?:import|export)[\s{*'\"]", body, re.M) is not None)
             or ("<" in body and _JSX_HINT.search(body) is not None)
             or ("```" in body and _FENCE_META[0].search(body) is not None)
@@ -221,7 +221,7 @@ def fence_opener(line: str) -> str:
 def _needs_pass(body: str) -> bool:
     """Whether convert() may change or warn about anything (substring tests first: most pages are
     plain Markdown and skip the line-by-line pass)."""
-    return (":::" in body or "{/*" in body or "className=" in body
+    return (":::" in body or "{/*" in body or "className=" in body or "<details" in body
             or (("import" in body or "export" in body) and re.search(r"^(?:import|export)[\s{*'\"]", body, re.M) is not None)
             or ("<" in body and _JSX_HINT.search(body) is not None)
             or ("```" in body and _FENCE_META[0].search(body) is not None)
@@ -311,72 +311,22 @@ def doc_routes(path: str, doc_id: str = "", slug: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(r.strip("/") for r in routes))
 
 
-def resolve_doc_links(body: str, source: str, routes: dict[str, str], files: set[str]) -> str:
-    """`body` of the page at `source` with Docusaurus links rewritten to relative file links.
+def find_doc_link(path: str, source: str, routes: Mapping[str, str], files: Container[str]) -> str | None:
+    """The KB path that a Docusaurus-style link in the page `source` points to, or None.
 
-    `routes` maps a route (see doc_routes) to the page's KB path (`articles/...`); `files` are the KB
-    paths of every page and asset. Links that already point to a file, and links to nothing, stay.
+    `path` is the link target without `#anchor` (`/docs/guides/setup`, `./setup`, `/img/x.png`);
+    `routes` maps each route (see doc_routes) to its page's KB path (`articles/...`); `files` holds
+    the KB paths of the assets. Callers try plain file links first: this is their fallback.
     """
-    if "](" not in body and "]:" not in body:
-        return body
-    here = posixpath.dirname(source)
-    own = route(here.partition("/")[2])  # the page's own folder below /docs/
-
-    def target(raw: str) -> str:
-        bare = raw[1:-1] if raw.startswith("<") else raw
-        if not bare or _EXTERNAL.match(bare):
-            return raw
-        path, hash_, anchor = bare.partition("#")
-        path = path.split("?", 1)[0]
-        found = _find(path, here, own, routes, files)
-        if found is None:
-            return raw
-        new = posixpath.relpath(found, here) + hash_ + anchor
-        return f"<{new}>" if " " in new else new
-
-    if not any(_url_like(raw) for raw in _targets(body)) and (
-            "]:" not in body or not any(_url_like(m.group(2)) for m in _REFDEF_ANY.finditer(body))):
-        return body  # only plain file links (most pages): nothing to rewrite
-    out, fence = [], ""
-    for line in body.split("\n"):
-        if m := _FENCE.match(line):
-            fence = "" if fence and m.group(1)[0] == fence[0] else (fence or m.group(1))
-        elif not fence and ("](" in line or "]:" in line):
-            code = [(c.start(), c.end()) for c in _INLINE_CODE.finditer(line)] if "`" in line else []
-            free = lambda m: not any(a <= m.start() < b for a, b in code)  # noqa: E731
-            line = _LINK.sub(lambda m: m.group(1) + target(m.group(2)) + m.group(3) if free(m) else m.group(0), line)
-            line = _REFDEF.sub(lambda m: m.group(1) + target(m.group(2)) + m.group(3), line)
-        out.append(line)
-    return "\n".join(out)
-
-
-def _url_like(raw: str) -> bool:
-    """Whether a link target may need rewriting: absolute, or not a link to a `.md` file."""
-    path = raw.strip("<>").partition("#")[0].partition("?")[0]
-    return bool(path) and (path[0] == "/" or not path.endswith(".md")) and not _EXTERNAL.match(path)
-
-
-def _targets(body: str) -> Iterable[str]:
-    """The target of every `](target` in body (a quick superset of the inline links)."""
-    pos = body.find("](")
-    while pos >= 0:
-        if m := _TARGET.match(body, pos + 2):
-            yield m.group(0)
-        pos = body.find("](", pos + 2)
-
-
-def _find(path: str, here: str, own: str, routes: dict[str, str], files: set[str]) -> str | None:
-    """The KB path a Docusaurus link points to, or None when it is a plain link (or a link to nothing)."""
-    if not path:
+    path = path.partition("?")[0]
+    if not path or _EXTERNAL.match(path):
         return None
     if path.startswith("/"):
-        route = path.rstrip("/")
-        if route == DOCS_ROUTE or route.startswith(DOCS_ROUTE + "/"):
-            return routes.get(strip_suffix(route[len(DOCS_ROUTE):].strip("/")))
+        url = path.rstrip("/")
+        if url == DOCS_ROUTE or url.startswith(DOCS_ROUTE + "/"):
+            return routes.get(strip_suffix(url[len(DOCS_ROUTE):].strip("/")))
         asset = posixpath.normpath("assets/" + path.lstrip("/"))  # Docusaurus static/ copied into assets/
         return asset if asset in files else None
-    direct = posixpath.normpath(posixpath.join(here, path))
-    if direct in files or f"{direct}.md" in files or f"{direct.rstrip('/')}/index.md" in files:
-        return None  # already a plain file link
-    route = posixpath.normpath(posixpath.join(own, strip_suffix(path).rstrip("/")))
-    return routes.get(route.strip("/")) if not route.startswith("..") else None
+    own = route(posixpath.dirname(source).partition("/")[2])  # the page's own folder below /docs/
+    found = posixpath.normpath(posixpath.join(own, strip_suffix(path).rstrip("/") or ".")).strip("/")
+    return routes.get("" if found == "." else found) if not found.startswith("..") else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Mapping
@@ -115,6 +116,15 @@ class KnowledgeBase:
 
     def by_id(self, lang: str = "") -> dict[str, Article]:
         return {a.id: a for a in self.in_language(lang)}
+
+    @cached_property
+    def doc_routes(self) -> dict[str, str]:
+        """Docusaurus route (below /docs/) -> source of the default-language page it leads to."""
+        routes: dict[str, str] = {}
+        for a in sorted(self.articles, key=lambda a: a.source):
+            for route in a.routes if not a.lang else ():
+                routes.setdefault(route, a.source)
+        return routes
 
     def section(self, path: str) -> Section:
         """The label and position of the folder `path` (empty when it has none)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Mapping
 from urllib.parse import quote
 
+from helpgen.kb.markdown_compat import find_doc_link
 from helpgen.kb.model import Article
 from helpgen.site.pages import front_matter
 from helpgen.site.view import View, article_doc, level_doc, relpath, stage_doc
@@ -29,39 +31,43 @@ def asset_docs(view: View) -> dict[str, str]:
             if asset.startswith(("assets/", "articles/"))}
 
 
-def resolve(target: str, source: str, mapping: dict[str, str]) -> str | None:
-    """The docs path a link written in `source` points to, or None when it is not a KB file."""
+def resolve(target: str, source: str, mapping: dict[str, str], routes: Mapping[str, str] | None = None) -> str | None:
+    """The docs path a link written in `source` points to, or None when it is not a KB file.
+    With `routes` (KnowledgeBase.doc_routes), Docusaurus links (`/docs/guides/setup`) resolve too."""
     base = "articles" if target.startswith("/") else posixpath.dirname(source)
     path = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
     for candidate in (path, f"{path}.md", f"{path.rstrip('/')}/index.md", f"articles/{path}"):
         if candidate in mapping:
             return mapping[candidate]
-    return None
+    found = find_doc_link(target, source, routes, mapping) if routes is not None else None
+    return mapping.get(found) if found else None
 
 
-def rewrite_target(target: str, source: str, doc: str, mapping: dict[str, str]) -> str:
+def rewrite_target(target: str, source: str, doc: str, mapping: dict[str, str],
+                   routes: Mapping[str, str] | None = None) -> str:
     """Rewrite one link target from the KB layout to the staged docs layout (unchanged if unknown)."""
     bare = target[1:-1] if target.startswith("<") else target
     if not bare or bare.startswith("#") or _SCHEME.match(bare) or bare.startswith("//"):
         return target
     path, _, anchor = bare.partition("#")
-    found = resolve(path, source, mapping) if path else None
+    found = resolve(path, source, mapping, routes) if path else None
     if found is None:
         return target
     new = relpath(found, posixpath.dirname(doc)) + (f"#{anchor}" if anchor else "")
     return f"<{new}>" if " " in new else new
 
 
-def rewrite_links(body: str, source: str, doc: str, mapping: dict[str, str]) -> str:
+def rewrite_links(body: str, source: str, doc: str, mapping: dict[str, str],
+                  routes: Mapping[str, str] | None = None) -> str:
     """Rewrite inline and reference links outside code fences."""
     out, fenced = [], False
     for line in body.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         elif not fenced and ("](" in line or "]:" in line):  # most lines hold no link at all
-            line = _INLINE.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
+            line = _INLINE.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping, routes)
                                + m.group(3), line)
-            line = _REFDEF.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
+            line = _REFDEF.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping, routes)
                                + m.group(3), line)
         out.append(line)
     return "\n".join(out)
@@ -110,7 +116,7 @@ def article_meta(view: View, article: Article) -> dict:
 
 def article_page(view: View, article: Article, mapping: dict[str, str]) -> str:
     """The docs file of one article."""
-    body = rewrite_links(article.body, article.source, article_doc(article), mapping)
+    body = rewrite_links(article.body, article.source, article_doc(article), mapping, view.kb.doc_routes)
     if view.is_fallback(article):
         body = f'!!! note ""\n    {view.labels.get("fallback", "This article is not translated yet.")}\n\n' + body
     return front_matter(article_meta(view, article)) + body.strip("\n") + "\n"
