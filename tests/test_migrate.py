@@ -94,6 +94,17 @@ Tap your photo, then **Edit**.
 
 Set up first: [setup](./setup), or [the same page](01-setup.mdx).
 
+<Tabs groupId="device">
+  <TabItem value="phone" label="Phone" default>
+
+    Tap your photo, then **Edit**.
+
+  </TabItem>
+  <TabItem value="web" label="Web">
+    Click your name, then [Profile](/docs/faq).
+  </TabItem>
+</Tabs>
+
 ![Profile screen](./img/profile.png)
 """,
     "articles/guides/img/profile.png": b"\x89PNG fake image",
@@ -126,8 +137,8 @@ EXPECTED_CHECK = """\
 articles/faq.mdx:19: warning: link `/docs/guides/setup#top` points to a missing anchor `#top`, use the id of a heading in articles/guides/01-setup.mdx
 articles/guides/01-setup.mdx:9: warning: MDX import/export lines are not supported and were dropped (3 lines); remove them
 articles/guides/01-setup.mdx:15: warning: JSX `<img src={...}>` is not supported and shows as raw text; replace it with a Markdown image such as `![](/img/signup.png)`, with the picture under assets/
-articles/guides/01-setup.mdx:26: warning: JSX component `<Tabs>` is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
-articles/guides/01-setup.mdx:27: warning: JSX component `<TabItem>` (2 times in this file) is not supported, only its text is shown; replace it with Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces
+articles/guides/01-setup.mdx:26: warning: JSX component `<Tabs>` is not supported, only its text is shown; replace it with Material tabs (a `=== "Label"` line per tab, its text indented by 4 spaces), or put each `<Tabs>`, `<TabItem>`, `</TabItem>` and `</Tabs>` on a line of its own and helpgen converts them
+articles/guides/01-setup.mdx:27: warning: JSX component `<TabItem>` (2 times in this file) is not supported, only its text is shown; replace it with Material tabs (a `=== "Label"` line per tab, its text indented by 4 spaces), or put each `<Tabs>`, `<TabItem>`, `</TabItem>` and `</Tabs>` on a line of its own and helpgen converts them
 articles/guides/01-setup.mdx:37: warning: link `/docs/guides/billing` points to nothing, fix the path (relative to this file) or link an existing article
 0 errors, 6 warnings
 """
@@ -256,6 +267,25 @@ def test_jsx_gets_a_warning_outside_code_only():
 def test_code_fence_options_become_pymdownx_options(opener, expected):
     assert compat.fence_opener(opener) == expected
     assert compat.convert(f"{opener}\n:::tip {{1}}\n```\n")[0] == f"{expected}\n:::tip {{1}}\n```\n"
+
+
+def test_tabs_with_tags_on_lines_of_their_own_become_material_tabs():
+    body = ('<Tabs groupId="os">\n  <TabItem value="ios" label="iPhone" default>\n\n    Open **Settings**.\n\n'
+            '    ```bash\n    echo </TabItem>\n    ```\n  </TabItem>\n  <TabItem value="android">\nTap.\n  </TabItem>\n'
+            '</Tabs>\n<Tabs>\n<TabItem label={"Only"}>\nx\n</TabItem>\n</Tabs>\n')
+    out, warnings = compat.convert(body)
+    assert out.split("\n") == ["", '===!+ "iPhone"', "", "    Open **Settings**.", "", "    ```bash",
+                               "    echo </TabItem>", "    ```", "", '=== "android"', "    Tap.", "", "",
+                               "", '===! "Only"', "    x", "", "", ""]
+    assert warnings == []
+
+
+def test_tabs_that_cannot_be_converted_are_left_and_warned_about():
+    body = "<Tabs>\n<TabItem value=\"a\">inline</TabItem>\n</Tabs>\n<Tabs>\ntext outside a tab\n</Tabs>\n"
+    out, warnings = compat.convert(body)
+    assert out == body
+    assert [(line, message.split(" is not")[0]) for line, message in warnings] == [
+        (0, "JSX component `<Tabs>` (2 times in this file)"), (1, "JSX component `<TabItem>`")]
 
 
 def test_mdx_comments_become_heading_ids_or_html_comments_outside_inline_code():
@@ -453,7 +483,11 @@ def test_docusaurus_folder_builds_a_site_with_admonitions_and_working_links(make
     faq = _article_html(site, "faq")
     assert '<p class="admonition-title">Billing cycle</p>' in faq
     assert '<summary>Can I pay yearly?</summary>\n<p>Yes, see <a href="../guides/setup/#top">setup</a>.</p>' in faq
-    assert '<div class="admonition info">' in _article_html(site, "guides/profile")
+    profile = _article_html(site, "guides/profile")
+    assert '<div class="admonition info">' in profile
+    assert '<div class="tabbed-labels"><label for="__tabbed_1_1">Phone</label><label for="__tabbed_1_2">Web</label>' in profile
+    assert '<p>Click your name, then <a href="../../faq/">Profile</a>.</p>' in profile
+    assert "TabItem" not in profile and "TabItem" in setup  # the one-line tabs stay (and are warned about)
     for url in ("intro", "guides/setup", "guides/profile", "faq"):
         text = re.sub(r"<code>.*?</code>", "", _article_html(site, url), flags=re.S)
         assert ":::" not in text and "import " not in text, url

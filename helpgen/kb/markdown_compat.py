@@ -2,7 +2,8 @@
 
 - `convert(body)` turns `:::tip Title` blocks into Material admonitions, drops MDX `import`/`export`
   lines, turns `{/* comments */}` into HTML comments and code-fence options (`{1,3}`,
-  `showLineNumbers`) into pymdownx ones, and marks `<details>` for Markdown inside (md_in_html). It returns warnings for what it cannot
+  `showLineNumbers`) into pymdownx ones, `<Tabs>`/`<TabItem>` on lines of their own into Material
+  tabs, and marks `<details>` for Markdown inside (md_in_html). It returns warnings for what it cannot
   convert (JSX components, `{...}` attributes, unknown `:::` blocks). The number of lines never
   changes, so every line number of the source stays right. Code fences and inline code are left as
   they are.
@@ -40,6 +41,10 @@ _IMPORT = re.compile(r"^import(?:\s+[\s\S]*?\bfrom)?\s*['\"][^'\"]+['\"]\s*;?\s*
 _EXPORT = re.compile(r"^export\s+(?:const|let|var|function|async|class|default|\{|\*)")
 _HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?[ \t]*)\{/\*[ \t]*#([\w-]+)[ \t]*\*/\}[ \t]*$")
 _DETAILS = re.compile(r"^([ \t]*<details)(?![^>]*\bmarkdown=)((?:\s[^>]*)?>)")
+_TABS_OPEN = re.compile(r"^([ \t]*)<Tabs\b[^<>]*>[ \t]*$")
+_TABS_CLOSE = re.compile(r"^[ \t]*</Tabs>[ \t]*$")
+_TAB_OPEN = re.compile(r"^[ \t]*<TabItem\b([^<>]*)>[ \t]*$")
+_TAB_CLOSE = re.compile(r"^[ \t]*</TabItem>[ \t]*$")
 _MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}")
 _CLASSNAME = re.compile(r"(<[a-z][\w-]*\b[^<>]*?\s)className=")
 _INLINE_CODE = re.compile(r"(`+).+?\1")
@@ -90,6 +95,8 @@ def convert(body: str) -> tuple[str, list[tuple[int, str]]]:
     if not _needs_pass(body):
         return body, []
     lines = body.split("\n")
+    if "<Tabs" in body:
+        lines = _tabs(lines)
     out: list[str] = []
     warnings: list[tuple[int, str]] = []
     stack: list[tuple[str, int, int]] = []  # open blocks: (indent, colons, line)
@@ -286,10 +293,80 @@ def _jsx(line: str, index: int, warnings: list[tuple[int, str]], components: dic
 def _component_message(name: str, count: int) -> str:
     times = f" ({count} times in this file)" if count > 1 else ""
     if name in ("Tabs", "TabItem"):
-        fix = 'Material tabs: a `=== "Label"` line per tab, its text indented by 4 spaces'
+        fix = ('Material tabs (a `=== "Label"` line per tab, its text indented by 4 spaces), or put each '
+               "`<Tabs>`, `<TabItem>`, `</TabItem>` and `</Tabs>` on a line of its own and helpgen converts them")
     else:
         fix = "Markdown or plain HTML"
     return f"JSX component `<{name}>`{times} is not supported, only its text is shown; replace it with {fix}"
+
+
+def _tabs(lines: list[str]) -> list[str]:
+    """`<Tabs>` blocks whose tags stand on lines of their own as Material tabs (`=== "Label"`, the
+    text indented by 4 spaces), line for line. Other `<Tabs>` stay (and are warned about)."""
+    out = list(lines)
+    fence, i = "", 0
+    while i < len(lines):
+        fence = _fence_state(lines[i], fence)
+        if not fence and (m := _TABS_OPEN.match(lines[i])):
+            end = next((j for j in range(i + 1, len(lines)) if _TABS_CLOSE.match(lines[j])), None)
+            items = _tab_items(lines[i + 1:end], m.group(1)) if end is not None else None
+            if items is not None:
+                out[i:end + 1] = ["", *items, ""]
+                i = end
+        i += 1
+    return out
+
+
+def _tab_items(block: list[str], indent: str) -> list[str] | None:
+    """The lines between `<Tabs>` and `</Tabs>` as Material tabs, or None when they are not only
+    `<TabItem ...>` ... `</TabItem>` blocks with the tags on lines of their own."""
+    out: list[str] = []
+    item: list[str] | None = None
+    fence = ""
+    for line in block:
+        if item is None:
+            if m := _TAB_OPEN.match(line):
+                attrs = m.group(1)
+                label = _attr(attrs, "label") or _attr(attrs, "value") or f"Tab {sum(1 for x in out if x.strip()) + 1}"
+                first = "" if any(x.strip() for x in out) else "!"  # `===!`: a new tab set, not the last one's
+                selected = "+" if re.search(r"(?:^|\s)default\b", attrs) else ""
+                out.append(f'{indent}==={first}{selected} "{label}"')
+                item, fence = [], ""
+            elif line.strip():
+                return None
+            else:
+                out.append("")
+        elif not fence and _TAB_CLOSE.match(line):
+            out += _dedent(item, indent + "    ") + [""]
+            item = None
+        else:
+            if "<Tabs" in line or "<TabItem" in line and not fence:
+                return None  # nested tabs: left as they are
+            fence = _fence_state(line, fence)
+            item.append(line)
+    return out if item is None else None
+
+
+def _fence_state(line: str, fence: str) -> str:
+    """The open code fence after `line` ("" when none)."""
+    m = _FENCE.match(line)
+    if not m:
+        return fence
+    if not fence:
+        return m.group(1)
+    closes = m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip()
+    return "" if closes else fence
+
+
+def _attr(attrs: str, name: str) -> str:
+    m = re.search(rf"""(?:^|\s){name}=(?:"([^"]*)"|'([^']*)'|\{{\s*["']([^"']*)["']\s*\}})""", attrs)
+    return next((g for g in m.groups() if g is not None), "").strip() if m else ""
+
+
+def _dedent(lines: list[str], indent: str) -> list[str]:
+    """`lines` without their common indentation, each non-blank one starting with `indent`."""
+    common = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
+    return [indent + x[common:] if x.strip() else "" for x in lines]
 
 
 # --- links ------------------------------------------------------------------------------------
