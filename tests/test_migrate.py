@@ -311,6 +311,7 @@ def test_doc_routes_follow_docusaurus_ids_and_slugs():
         "02-guides/intro", "guides/intro", "guides/start", "begin")
     assert compat.doc_routes("guides/index.md", slug="welcome") == ("guides/index", "guides", "guides/welcome")
     assert compat.doc_routes("guides/guides.md") == ("guides/guides", "guides")
+    assert compat.doc_routes("guides/b.md", doc_id="/guides/other/") == ("guides/b", "guides/other")
     assert compat.number_prefix("2024-01-02-release") == (None, "2024-01-02-release")
 
 

@@ -379,8 +379,8 @@ def doc_routes(path: str, doc_id: str = "", slug: str = "") -> tuple[str, ...]:
     folders = [number_prefix(p)[1] for p in parts[:-1]]
     name = number_prefix(parts[-1])[1]
     routes = ["/".join(parts), "/".join(folders + [name])]
-    if doc_id and "/" not in doc_id:
-        routes.append("/".join(folders + [doc_id]))
+    if doc_id:  # a Docusaurus id names the page in its folder; a helpgen id with a `/` is the whole id
+        routes.append(doc_id if "/" in doc_id else "/".join(folders + [doc_id]))
     if name.lower() in ("index", "readme") or (folders and name == folders[-1]):
         routes.append("/".join(folders))
     if slug:
