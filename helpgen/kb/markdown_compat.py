@@ -204,52 +204,6 @@ def _needs_pass(body: str) -> bool:
             or ("~~~" in body and _FENCE_META[1].search(body) is not None))
 
 
-def fence_opener(line: str) -> str:
-    """A Docusaurus code fence opener in pymdownx terms: ```` ```js title="a.js" {1,3-4} showLineNumbers ````
-    -> ```` ```js title="a.js" hl_lines="1 3-4" linenums="1" ````; the code itself is never touched."""
-    m = re.match(r"^([ \t]*(?:`{3,}|~{3,}))[ \t]*([\w#.+-]*)[ \t]+(\S.*?)[ \t]*$", line)
-    if not m or m.group(3).startswith("{") and not re.match(r"\{[\d,\s-]+\}", m.group(3)):
-        return line  # no meta, or pymdownx's own `{ .lang #id }` attributes
-    if re.fullmatch(r"""(?:\s*[A-Za-z_][\w-]*=(["']).*?\1)*\s*""", m.group(3)):
-        return line  # only `key="value"` options: pymdownx reads them as they are
-    options = []
-    meta = m.group(3)
-    if title := re.search(r"""\btitle=(["'])(.*?)\1""", meta):
-        options.append(f'title="{title.group(2)}"')
-    if lines := re.search(r"\{([\d,\s-]+)\}", meta):
-        options.append('hl_lines="' + " ".join(p.strip() for p in lines.group(1).split(",") if p.strip()) + '"')
-    elif hl := re.search(r"""\bhl_lines=(["'])(.*?)\1""", meta):
-        options.append(f'hl_lines="{hl.group(2)}"')
-    if numbers := re.search(r"\bshowLineNumbers(?:=(\d+))?|\blinenums=[\"'](\d+)", meta):
-        options.append(f'linenums="{numbers.group(1) or numbers.group(2) or 1}"')
-    return f"{m.group(1)}{m.group(2)}" + (" " + " ".join(options) if options else "")
-
-
-def _needs_pass(body: str) -> bool:
-    """Whether convert() may change or warn about anything (substring tests first: most pages are
-    plain Markdown and skip the line-by-line pass)."""
-    return (":::" in body or "{/*" in body or "className=" in body or "<details" in body
-            or (("import" in body or "export" in body) and re.search(r"^(?:import|export)[\s{*'\"]", body, re.M) is not None)
-            or ("<" in body and _JSX_HINT.search(body) is not None)
-            or ("```" in body and _FENCE_META[0].search(body) is not None)
-            or ("~~~" in body and _FENCE_META[1].search(body) is not None))
-
-
-def _fence_has_meta(body: str, mark: str) -> bool:
-    """Whether a code fence opener in `body` has options after its language (```` ```js {1,3} ````)."""
-    pos = body.find(mark)
-    while pos >= 0:
-        start = body.rfind("\n", 0, pos) + 1
-        end = body.find("\n", pos)
-        line = body[start:end if end >= 0 else len(body)]
-        if not line[:pos - start].strip() and len(line[pos - start:].strip(mark[0]).split()) > 1:
-            return True
-        if end < 0:
-            return False
-        pos = body.find(mark, end)
-    return False
-
-
 def _esm_end(lines: list[str], start: int) -> int | None:
     """The end (exclusive) of the MDX import/export block at `start` (MDX ends it at a blank line), or
     None when the line is not one (prose that starts with "import")."""
