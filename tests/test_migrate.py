@@ -444,8 +444,10 @@ def test_the_warnings_shown_in_the_migration_guide_are_real():
     assert len(shown) == 4 and all(line in EXPECTED_CHECK.splitlines() for line in shown)
 
 
-def test_an_unused_file_beside_the_pages_is_warned_about(make_kb):
-    kb = make_kb({**MKDOCS, "articles/img/old.png": b"x"})
+def test_an_unused_file_beside_the_pages_is_warned_about_and_other_files_stay_private(make_kb, tmp_path):
+    kb = make_kb({**MKDOCS, "articles/img/old.png": b"x", "articles/notes.txt": "internal", "articles/x.yml": "a: 1"})
+    loaded, _ = load_kb(kb)
+    assert loaded.assets == ("articles/img/diagram.png", "articles/img/old.png")
     assert run("check", kb) == (0, "articles/img/old.png: warning: asset is not used by any article, link it from an "
                                    "article or delete it\n0 errors, 1 warning\n")
 

@@ -29,6 +29,8 @@ DOCUSAURUS_FIELDS = ("description", "sidebar_position", "sidebar_label", "slug",
                      "pagination_label", "pagination_next", "pagination_prev", "custom_edit_url", "image",
                      "displayed_sidebar", "sidebar_custom_props", "unlisted", "last_update", "parse_number_prefixes")
 MARKDOWN_SUFFIXES = (".md", ".mdx")
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp", ".mp4", ".webm",
+                  ".mov", ".mp3", ".ogg", ".wav", ".pdf")
 CATEGORY_FILES = ("_category_.json", "_category_.yml", "_category_.yaml")  # a folder's label and position
 DOCS_ROUTE = "/docs"  # Docusaurus's default routeBasePath for docs
 
@@ -83,9 +85,10 @@ def route(path: str) -> str:
 
 
 def files_beside(paths: Iterable[str]) -> list[str]:
-    """The files of a docs folder that are not pages: images and downloads kept beside the pages
-    (MkDocs, Docusaurus). Docusaurus's `_category_.json`/`.yml` folder settings are left out."""
-    return [p for p in paths if not is_markdown(p) and not posixpath.basename(p).startswith("_category_.")]
+    """The pictures, videos, sounds and PDFs among `paths`: what a docs folder (MkDocs, Docusaurus)
+    keeps beside its pages and publishes. Other files (notes, spreadsheets, `_category_.json`) stay
+    private, as they were before the move."""
+    return [p for p in paths if p.lower().endswith(MEDIA_SUFFIXES)]
 
 
 # --- body -------------------------------------------------------------------------------------
