@@ -399,6 +399,21 @@ def test_docusaurus_links_lead_to_the_page_in_check_and_build(make_kb, source, t
     assert docs == (art.path_map(view)[found] if found else None)
 
 
+def test_a_docs_link_to_nothing_suggests_a_near_route(make_kb):
+    root = make_kb({**DOCUSAURUS, "articles/x.md": "---\nlevel: beginner\nstage: start\nsummary: X.\n---\n# X\n\n"
+                                                   "[a](/docs/guides/setpu) [b](/docs/guides/billing) [c](/docs/basic/terms)\n"})
+    code, output = run("check", root)
+    assert [line for line in output.splitlines() if line.startswith("articles/x.md")] == [
+        "articles/x.md:8: warning: link `/docs/basic/terms` points to nothing, did you mean `/docs/basics/terms`? "
+        "fix the path (relative to this file) or link an existing article",
+        "articles/x.md:8: warning: link `/docs/guides/billing` points to nothing, "
+        "fix the path (relative to this file) or link an existing article",
+        "articles/x.md:8: warning: link `/docs/guides/setpu` points to nothing, did you mean `/docs/guides/setup`? "
+        "fix the path (relative to this file) or link an existing article",
+    ]
+    assert code == 0
+
+
 def test_pages_keep_their_links_as_written(make_kb):
     kb, _ = load_kb(make_kb(DOCUSAURUS))
     intro = next(a for a in kb.articles if a.id == "intro")
@@ -435,6 +450,8 @@ def test_migration_messages_are_documented():
     _, warnings = compat.convert(":::details\n:::\n<a href={x}>y</a>\n<Foo/>\n:::tip\n")
     messages += [message for _, message in warnings]
     messages += [message.split(": error: ", 1)[1] for _, _, message in BROKEN_CATEGORIES]
+    messages.append("link `/docs/a/b` points to nothing" + compat.doc_link_hint("/docs/a/b", {"a/bb": "articles/a/bb.md"})
+                    + " fix the path (relative to this file) or link an existing article")
     assert [m for m in messages if not any(rx.match(m) for rx in patterns)] == []
 
 

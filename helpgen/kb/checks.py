@@ -17,7 +17,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from helpgen.config import did_you_mean
 from helpgen.errors import Problem
 from helpgen.kb.load import first_heading
-from helpgen.kb.markdown_compat import find_doc_link
+from helpgen.kb.markdown_compat import doc_link_hint, find_doc_link
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
 
 MAX_TITLE = 70
@@ -300,7 +300,8 @@ class LinkResolver:
             return ""
         found = self.resolve(source, target)
         if found is None:
-            return f"link `{target}` points to nothing, fix the path (relative to this file) or link an existing article"
+            hint = doc_link_hint(target, self.kb.doc_routes)
+            return f"link `{target}` points to nothing,{hint} fix the path (relative to this file) or link an existing article"
         if found not in self.by_source:
             self.files_used.add(found)
             return ""

@@ -16,6 +16,7 @@ No I/O here: the loader (kb/load.py) calls convert() and doc_routes().
 """
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from typing import Container, Iterable, Mapping
@@ -364,3 +365,12 @@ def find_doc_link(path: str, source: str, routes: Mapping[str, str], files: Cont
     own = route(posixpath.dirname(source).partition("/")[2])  # the page's own folder below /docs/
     found = posixpath.normpath(posixpath.join(own, strip_suffix(path).rstrip("/") or ".")).strip("/")
     return routes.get("" if found == "." else found) if not found.startswith("..") else None
+
+
+def doc_link_hint(target: str, routes: Mapping[str, str]) -> str:
+    """' did you mean `/docs/guides/setup`?' for a `/docs/...` link that leads nowhere, else ''."""
+    url = target.partition("#")[0].rstrip("/")
+    if not url.startswith(DOCS_ROUTE + "/") or not routes:
+        return ""
+    close = difflib.get_close_matches(strip_suffix(url[len(DOCS_ROUTE) + 1:]), sorted(routes), n=1, cutoff=0.8)
+    return f" did you mean `{DOCS_ROUTE}/{close[0]}`?" if close else ""
