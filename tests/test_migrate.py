@@ -450,7 +450,7 @@ def test_migration_messages_are_documented():
     _, warnings = compat.convert(":::details\n:::\n<a href={x}>y</a>\n<Foo/>\n:::tip\n")
     messages += [message for _, message in warnings]
     messages += [message.split(": error: ", 1)[1] for _, _, message in BROKEN_CATEGORIES]
-    messages.append("link `/docs/a/b` points to nothing" + compat.doc_link_hint("/docs/a/b", {"a/bb": "articles/a/bb.md"})
+    messages.append("link `/docs/a/b` points to nothing," + compat.doc_link_hint("/docs/a/b", {"a/bb": "articles/a/bb.md"})
                     + " fix the path (relative to this file) or link an existing article")
     assert [m for m in messages if not any(rx.match(m) for rx in patterns)] == []
 
