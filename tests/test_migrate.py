@@ -280,6 +280,15 @@ def test_tabs_with_tags_on_lines_of_their_own_become_material_tabs():
     assert warnings == []
 
 
+def test_tabs_and_admonitions_nest_both_ways():
+    body = ('<Tabs>\n<TabItem label="A">\n\n:::tip Inside\nTip text.\n:::\n\n</TabItem>\n</Tabs>\n\n'
+            ":::note Outer\n<Tabs>\n<TabItem label=\"B\">\nTab text.\n</TabItem>\n</Tabs>\n:::\n")
+    out, warnings = compat.convert(body)
+    assert [line for line in out.split("\n") if line] == [
+        '===! "A"', '    !!! tip "Inside"', "        Tip text.", '!!! note "Outer"', '    ===! "B"', "        Tab text."]
+    assert warnings == [] and out.count("\n") == body.count("\n")
+
+
 def test_tabs_that_cannot_be_converted_are_left_and_warned_about():
     body = "<Tabs>\n<TabItem value=\"a\">inline</TabItem>\n</Tabs>\n<Tabs>\ntext outside a tab\n</Tabs>\n"
     out, warnings = compat.convert(body)
