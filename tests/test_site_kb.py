@@ -129,7 +129,7 @@ def test_articles_json_has_every_published_article_with_the_schema(small_kb):
 
 def test_errors_json_maps_each_code_to_its_article(small_kb):
     expected = {"url": "troubleshooting/card-declined/", "title": "My card payment was declined",
-                "id": "troubleshooting/card-declined"}
+                "id": "troubleshooting/card-declined", "summary": "Why a payment fails and how to fix it."}
     assert catalogue.errors_json(small_kb) == {"E1023": expected, "card declined: do not honour": expected}
 
 

@@ -18,6 +18,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from helpgen.config import did_you_mean
 from helpgen.errors import Problem
 from helpgen.kb.load import first_heading
+from helpgen.kb.markdown_compat import doc_link_hint, find_doc_link
 from helpgen.kb.promises import check_notices, check_support, missing_translations
 from helpgen.kb.model import LEVELS, Article, KnowledgeBase
 from helpgen.kb.stages import StageRoles, guess_level, stage_roles, trouble_vocabulary
@@ -220,9 +221,9 @@ def _translation_problem(a: Article, source: Article | None, default: str) -> Pr
 
 
 def translation_path(source: str, lang: str, default: str) -> str:
-    """`articles/x.md` (or `articles/x.en.md`) -> `articles/x.zh.md`."""
-    stem = source[: -len(".md")]
-    return f"{stem.removesuffix('.' + default)}.{lang}.md"
+    """`articles/x.md` (or `articles/x.en.md`) -> `articles/x.zh.md`; `x.mdx` -> `x.zh.mdx`."""
+    stem, suffix = source.rsplit(".", 1)
+    return f"{stem.removesuffix('.' + default)}.{lang}.{suffix}"
 
 
 # --- links, anchors and related articles ------------------------------------------------------
@@ -324,7 +325,7 @@ class LinkResolver:
                 return candidate
             if candidate in self.files or (candidate.startswith("articles/") and (self.kb.root / candidate).is_file()):
                 return candidate
-        return None
+        return find_doc_link(path, source, self.kb.doc_routes, self.files)  # Docusaurus: /docs/..., ./setup
 
     def _resolve(self, source: str, target: str) -> str:
         """'' when the link works, else the warning text."""
@@ -332,7 +333,8 @@ class LinkResolver:
             return ""
         found = self.resolve(source, target)
         if found is None:
-            return f"link `{target}` points to nothing, fix the path (relative to this file) or link an existing article"
+            hint = doc_link_hint(target, self.kb.doc_routes)
+            return f"link `{target}` points to nothing,{hint} fix the path (relative to this file) or link an existing article"
         if found not in self.by_source:
             self.files_used.add(found)
             return ""

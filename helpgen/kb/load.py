@@ -12,7 +12,10 @@ Conventions (documented in docs/front-matter.md):
 """
 from __future__ import annotations
 
+import json
+import posixpath
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,14 +24,15 @@ import yaml
 
 from helpgen.config import Config, did_you_mean, load_config, yaml_error_line, yaml_with_lines
 from helpgen.errors import ContentError, Problem
-from helpgen.kb.model import NOTICE_SEVERITIES, Article, Entry, GlossaryTerm, KnowledgeBase, Notice
+from helpgen.kb import markdown_compat as compat
+from helpgen.kb.model import NOTICE_SEVERITIES, Article, Entry, GlossaryTerm, KnowledgeBase, Notice, Section
 
 ARTICLE_FIELDS = (
     "id", "title", "level", "stage", "summary", "questions", "tags", "error_codes", "related",
     "updated", "review_after", "owner", "draft", "order", "discussion",
 )
 NOTICE_FIELDS = ("title", "severity", "affects", "since", "until")
-MIGRATION_FIELDS = ("description", "sidebar_position")  # read as `summary` / `order` when those are absent
+MIGRATION_FIELDS = compat.DOCUSAURUS_FIELDS  # `description` is read as `summary` when there is none, etc.
 HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 CHANGELOG_RE = re.compile(r"^##[ \t]+(\S+)[ \t]*(?:[-\u2013\u2014:][ \t]*)?(.*?)[ \t]*$")
@@ -60,7 +64,9 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         )
     config = load_config(root)
     sink = _Sink()
-    articles = sorted(_load_articles(root, config, sink), key=lambda a: (a.id, a.lang, a.source))
+    in_articles = files_under(root, "articles")
+    articles = sorted(_load_articles(root, config, sink, in_articles), key=lambda a: (a.id, a.lang, a.source))
+    assets = tuple(files_under(root, "assets") + compat.files_beside(in_articles))
     kb = KnowledgeBase(
         root=root,
         config=config,
@@ -69,8 +75,9 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         entries=tuple(_sort_entries(_load_changelogs(root, config, sink) + _load_whats_new(root, config, sink))),
         notices=tuple(sorted(_parse_folder(root, "notices", parse_notice, config, sink),
                              key=lambda n: (-n.since.toordinal(), n.id, n.lang))),
-        assets=tuple(files_under(root, "assets")),
+        assets=assets,
         overrides=tuple(files_under(root, "overrides")),
+        sections=tuple(_load_sections(root, in_articles, sink)),
     )
     return kb, sorted(sink.problems)
 
@@ -171,14 +178,15 @@ def slugify(text: str) -> str:
 
 # --- articles ----------------------------------------------------------------------------------
 
-def _load_articles(root: Path, config: Config, sink: _Sink) -> list[Article]:
-    return _parse_folder(root, "articles", parse_article, config, sink)
+def _load_articles(root: Path, config: Config, sink: _Sink, files: list[str]) -> list[Article]:
+    return _parse_folder(root, "articles", parse_article, config, sink, compat.MARKDOWN_SUFFIXES, files)
 
 
-def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink) -> list:
-    """Every `.md` file under `folder` that reads and parses (problems go to `sink`)."""
+def _parse_folder(root: Path, folder: str, parse, config: Config, sink: _Sink, suffixes: tuple[str, ...] = (".md",),
+                  files: list[str] | None = None) -> list:
+    """Every Markdown file under `folder` (or of `files`) that reads and parses (problems go to `sink`)."""
     items = []
-    for rel in files_under(root, folder, ".md"):
+    for rel in (r for r in (files_under(root, folder) if files is None else files) if r.endswith(suffixes)):
         text = read_text(root, rel, sink)
         if text is not None and (item := parse(rel, text, config, sink)) is not None:
             items.append(item)
@@ -193,26 +201,80 @@ def parse_article(rel: str, text: str, config: Config, sink: _Sink) -> Article |
         return None
     _unknown_keys(rel, meta, lines, sink)
     f = _Fields(rel, meta, lines, sink, all_lines)
-    name, lang = split_lang(rel[len("articles/"):-len(".md")], config)
-    _unknown_language(rel, name, config, sink)
-    title = f.text("title")
-    if not title:
-        title = first_heading(body)[0]
+    path, lang = split_lang(compat.strip_suffix(rel[len("articles/"):]), config)
+    _unknown_language(rel, path, config, sink)
+    name = compat.route(path)  # Docusaurus number prefixes (`01-setup`) give the order, not the id
+    body, converted = compat.convert(body)
+    for index, message in converted:
+        sink.warning(rel, body_line + index, message)
+    title = f.text("title") or first_heading(body)[0] or f.text("sidebar_label")
+    if name.lower() in ("index", "readme"):  # a docs folder's home page: the site has its own home page
+        name = slugify(title) if title else "overview"
     summary = f.text("summary") or f.text("description")
+    order = f.integer("order")
+    if order is None and "order" not in meta:  # Docusaurus: sidebar_position, else the file's number prefix
+        order = f.number("sidebar_position") if "sidebar_position" in meta else compat.number_prefix(path.rsplit("/", 1)[-1])[0]
+    _docusaurus_tags(meta)
     return Article(
         id=f.text("id").strip("/") or name, source=rel, title=title, body=body, body_line=body_line,
         level=f.text("level") or None, stages=f.texts("stage"), summary=summary,
         questions=f.texts("questions"), tags=f.texts("tags"), error_codes=f.texts("error_codes"),
         related=f.texts("related"), updated=f.date("updated"), review_after=f.date("review_after"),
-        owner=f.text("owner"), draft=f.flag("draft"), lang=lang, discussion=f.flag("discussion", True),
-        order=f.integer("order") if "order" in meta else _position(meta.get("sidebar_position")),
-        field_lines=lines,
+        owner=f.text("owner"), draft=f.flag("draft"), order=order, lang=lang, discussion=f.flag("discussion", True),
+        field_lines=lines, routes=compat.doc_routes(rel[len("articles/"):], f.text("id"), f.text("slug")),
     )
 
 
-def _position(value: Any) -> int | float | None:
-    """Docusaurus `sidebar_position` (a number, possibly 1.5) as `order`; anything else is ignored."""
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def _load_sections(root: Path, files: list[str], sink: _Sink) -> list[Section]:
+    """Folder labels and positions: Docusaurus `_category_.json`/`.yml` files and number prefixes
+    of the folders of `files` (every file under articles/)."""
+    found: dict[str, Section] = {}
+    for rel in files:
+        for i, part in enumerate(rel.split("/")[1:-1]):
+            position, _ = compat.number_prefix(part)
+            if position is not None:
+                path = compat.route("/".join(rel.split("/")[1:i + 2]))
+                found.setdefault(path, Section(path, position=position))
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        if name in compat.CATEGORY_FILES and (text := read_text(root, rel, sink)) is not None:
+            path = compat.route(posixpath.dirname(rel).partition("/")[2])
+            if (section := _parse_category(rel, text, path, sink)) is not None:
+                prefix = found.get(path, Section(path))
+                found[path] = replace(section, position=prefix.position if section.position is None else section.position)
+    return [found[path] for path in sorted(found)]
+
+
+def _parse_category(rel: str, text: str, path: str, sink: _Sink) -> Section | None:
+    """`label` and `position` of one `_category_` file (its other settings are for Docusaurus's sidebar)."""
+    lines: dict[str, int] = {}
+    try:
+        if rel.endswith(".json"):
+            data = json.loads(text) if text.strip() else {}
+        else:
+            data, yaml_lines = yaml_with_lines(text)
+            lines = {str(p[0]): n + 1 for p, n in yaml_lines.items() if len(p) == 1}
+    except json.JSONDecodeError as exc:
+        sink.error(rel, exc.lineno, f"invalid JSON: {exc.msg}, fix the syntax")
+        return None
+    except yaml.YAMLError as exc:
+        line, problem = yaml_error_line(exc)
+        sink.error(rel, line, f"invalid YAML: {problem}, fix the syntax")
+        return None
+    if data is None:
+        return Section(path, source=rel)
+    if not isinstance(data, dict):
+        sink.error(rel, 1, "a `_category_` file holds the folder's settings, such as `label` and `position`")
+        return None
+    f = _Fields(rel, data, lines, sink)
+    return Section(path, label=f.text("label"), position=f.number("position"), source=rel)
+
+
+def _docusaurus_tags(meta: dict) -> None:
+    """Docusaurus tags may be `{label: ..., permalink: ...}` mappings: keep their labels."""
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [t["label"] if isinstance(t, dict) and isinstance(t.get("label"), str) else t for t in tags]
 
 
 def _unknown_keys(rel: str, meta: dict, lines: dict[str, int], sink: _Sink) -> None:
@@ -281,6 +343,15 @@ class _Fields:
         if not isinstance(value, bool):
             self._bad(key, "true or false")
             return default
+        return value
+
+    def number(self, key: str) -> int | float | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            self._bad(key, "a number")
+            return None
         return value
 
     def integer(self, key: str) -> int | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
@@ -33,10 +34,11 @@ class Article:
     review_after: date | None = None
     owner: str = ""
     draft: bool = False
-    order: int | None = None
+    order: int | float | None = None  # `order`, or Docusaurus `sidebar_position` (may be 2.5)
     discussion: bool = True  # `discussion: false` hides the discussion block of this article
     lang: str = ""  # "" = the KB's default language; else the suffix of name.LANG.md
     field_lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in source
+    routes: tuple[str, ...] = ()  # Docusaurus URLs of the page below /docs/ (kb/markdown_compat.doc_routes)
 
     @property
     def area(self) -> str:
@@ -56,6 +58,17 @@ class Article:
     def line_of(self, key: str) -> int:
         """Line of a front-matter key, or 1 when unknown."""
         return self.field_lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A folder of articles with a label or position of its own: a Docusaurus `_category_.json` or
+    `_category_.yml`, or a number prefix on the folder name (`02-guides` is at position 2)."""
+
+    path: str  # the folder as article ids spell it: "guides", "guides/advanced"
+    label: str = ""  # "" = made from the folder name
+    position: int | float | None = None
+    source: str = ""  # the `_category_` file, "" when there is none
 
 
 @dataclass(frozen=True)
@@ -130,8 +143,9 @@ class KnowledgeBase:
     glossary: tuple[GlossaryTerm, ...] = ()
     entries: tuple[Entry, ...] = ()  # newest first
     notices: tuple[Notice, ...] = ()  # newest `since` first
-    assets: tuple[str, ...] = ()  # paths relative to root, posix, sorted
+    assets: tuple[str, ...] = ()  # under assets/, then other files under articles/ (images beside pages); posix
     overrides: tuple[str, ...] = ()  # files under KB/overrides/, relative to root
+    sections: tuple[Section, ...] = ()  # folders with a label or position, sorted by path
 
     @property
     def published(self) -> tuple[Article, ...]:
@@ -145,3 +159,16 @@ class KnowledgeBase:
 
     def by_id(self, lang: str = "") -> dict[str, Article]:
         return {a.id: a for a in self.in_language(lang)}
+
+    @cached_property
+    def doc_routes(self) -> dict[str, str]:
+        """Docusaurus route (below /docs/) -> source of the default-language page it leads to."""
+        routes: dict[str, str] = {}
+        for a in sorted(self.articles, key=lambda a: a.source):
+            for route in a.routes if not a.lang else ():
+                routes.setdefault(route, a.source)
+        return routes
+
+    def section(self, path: str) -> Section:
+        """The label and position of the folder `path` (empty when it has none)."""
+        return next((s for s in self.sections if s.path == path), Section(path))

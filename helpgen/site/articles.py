@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Mapping
 from urllib.parse import quote
 
+from helpgen.kb.markdown_compat import find_doc_link
 from helpgen.kb.model import Article
 from helpgen.site.pages import front_matter
 from helpgen.site.promises import article_banners, discussion_meta
@@ -19,43 +21,54 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 def path_map(view: View) -> dict[str, str]:
     """KB path (posix, relative to the KB root) -> docs path, for articles and assets."""
     mapping = {a.source: article_doc(a) for a in view.articles}
-    mapping.update({asset: asset for asset in view.kb.assets if asset.startswith("assets/")})
+    mapping.update(asset_docs(view))
     return mapping
 
 
-def resolve(target: str, source: str, mapping: dict[str, str]) -> str | None:
-    """The docs path a link written in `source` points to, or None when it is not a KB file."""
+def asset_docs(view: View) -> dict[str, str]:
+    """KB path -> docs path of every file copied as it is: assets/ stays, files beside the pages under
+    articles/ (a migrated docs folder's images) keep their path below articles/."""
+    return {asset: asset.removeprefix("articles/") for asset in view.kb.assets
+            if asset.startswith(("assets/", "articles/"))}
+
+
+def resolve(target: str, source: str, mapping: dict[str, str], routes: Mapping[str, str] | None = None) -> str | None:
+    """The docs path a link written in `source` points to, or None when it is not a KB file.
+    With `routes` (KnowledgeBase.doc_routes), Docusaurus links (`/docs/guides/setup`) resolve too."""
     base = "articles" if target.startswith("/") else posixpath.dirname(source)
     path = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
     for candidate in (path, f"{path}.md", f"{path.rstrip('/')}/index.md", f"articles/{path}"):
         if candidate in mapping:
             return mapping[candidate]
-    return None
+    found = find_doc_link(target, source, routes, mapping) if routes is not None else None
+    return mapping.get(found) if found else None
 
 
-def rewrite_target(target: str, source: str, doc: str, mapping: dict[str, str]) -> str:
+def rewrite_target(target: str, source: str, doc: str, mapping: dict[str, str],
+                   routes: Mapping[str, str] | None = None) -> str:
     """Rewrite one link target from the KB layout to the staged docs layout (unchanged if unknown)."""
     bare = target[1:-1] if target.startswith("<") else target
     if not bare or bare.startswith("#") or _SCHEME.match(bare) or bare.startswith("//"):
         return target
     path, _, anchor = bare.partition("#")
-    found = resolve(path, source, mapping) if path else None
+    found = resolve(path, source, mapping, routes) if path else None
     if found is None:
         return target
     new = relpath(found, posixpath.dirname(doc)) + (f"#{anchor}" if anchor else "")
     return f"<{new}>" if " " in new else new
 
 
-def rewrite_links(body: str, source: str, doc: str, mapping: dict[str, str]) -> str:
+def rewrite_links(body: str, source: str, doc: str, mapping: dict[str, str],
+                  routes: Mapping[str, str] | None = None) -> str:
     """Rewrite inline and reference links outside code fences."""
     out, fenced = [], False
     for line in body.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         elif not fenced and ("](" in line or "]:" in line):  # most lines hold no link at all
-            line = _INLINE.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
+            line = _INLINE.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping, routes)
                                + m.group(3), line)
-            line = _REFDEF.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping)
+            line = _REFDEF.sub(lambda m: m.group(1) + rewrite_target(m.group(2), source, doc, mapping, routes)
                                + m.group(3), line)
         out.append(line)
     return "\n".join(out)
@@ -107,7 +120,7 @@ def article_meta(view: View, article: Article) -> dict:
 
 def article_page(view: View, article: Article, mapping: dict[str, str]) -> str:
     """The docs file of one article."""
-    body = rewrite_links(article.body, article.source, article_doc(article), mapping)
+    body = rewrite_links(article.body, article.source, article_doc(article), mapping, view.kb.doc_routes)
     if view.is_fallback(article):
         body = f'!!! note ""\n    {view.labels.get("fallback", "This article is not translated yet.")}\n\n' + body
     body = article_banners(view, article) + body

@@ -158,11 +158,10 @@ def write_docs(view: View, docs: Path) -> dict[str, tuple[str, int]]:
         target = docs / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    for asset in view.kb.assets:
-        if asset.startswith("assets/"):
-            target = docs / asset
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(view.kb.root / asset, target)
+    for asset, doc in art.asset_docs(view).items():
+        target = docs / doc
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(view.kb.root / asset, target)
     return sources
 
 

@@ -76,7 +76,7 @@ def nav(view: View) -> list:
         for folder in article.id.split("/")[:-1]:
             node = node.setdefault(("dir", folder), {})
         node.setdefault(("pages", ""), []).append(article)
-    areas = _tree_items(tree)
+    areas = _tree_items(tree, view)
     label = L["troubleshooting_index"]
     same = next((a for a in areas if isinstance(a, dict) and label in a), None)
     if same:  # a "Troubleshooting" folder gets the index pages at its top
@@ -90,10 +90,13 @@ def nav(view: View) -> list:
     return items
 
 
-def _tree_items(node: dict) -> list:
+def _tree_items(node: dict, view: View, path: str = "") -> list:
+    """Pages, then sub-folders by their position (`_category_` files, number prefixes) and name."""
     pages = chunked(node.get(("pages", ""), []))
-    folders = sorted((k[1], v) for k, v in node.items() if k[0] == "dir")
-    return pages + [{area_label(name): _tree_items(child)} for name, child in folders]
+    folders = sorted(((view.kb.section(path + k[1]), v) for k, v in node.items() if k[0] == "dir"),
+                     key=lambda f: (f[0].position is None, f[0].position or 0, f[0].path))
+    return pages + [{f.label or area_label(f.path.rsplit("/", 1)[-1]): _tree_items(child, view, f.path + "/")}
+                    for f, child in folders]
 
 
 def chunked(articles: list, limit: int = NAV_CHUNK, size: int = NAV_GROUP) -> list:
