@@ -21,7 +21,8 @@ KB_ARG = click.Path(file_okay=False, path_type=Path)
 
 
 class HelpgenGroup(click.Group):
-    """A group that prints the traceback of a HelpgenError when --debug is given."""
+    """A group that shows a traceback only with --debug: a HelpgenError prints its one line (and, with
+    --debug, the traceback); any other exception becomes one `error:` line (with --debug: raised as is)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,6 +31,19 @@ class HelpgenGroup(click.Group):
             if ctx.meta.get("helpgen.debug"):
                 traceback.print_exc()
             raise
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:  # a bug, or an input no check foresaw: one line, never a traceback
+            if ctx.meta.get("helpgen.debug"):
+                raise
+            raise HelpgenError(unexpected(exc)) from exc
+
+
+def unexpected(exc: BaseException) -> str:
+    """The one line for an exception helpgen did not foresee."""
+    what = " ".join(str(exc).split())[:200]
+    return (f"unexpected {type(exc).__name__}{': ' + what if what else ''}; this is a helpgen bug, "
+            "run again with --debug for the traceback and report it")
 
 
 @click.group(cls=HelpgenGroup, epilog="Example: helpgen build mykb -o site/")
@@ -107,9 +121,9 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
 
-    base, problems = clitools.collect_problems(kb)
+    base, problems = clitools.build_problems(kb)
     clitools.echo_problems(problems, err=True)
-    if clitools.fails(problems, strict):
+    if base is None or clitools.fails(problems, strict):
         why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
         raise ContentError(f"build stopped: {clitools.count_line(problems)}{why}; fix them and build again")
     if offline:

@@ -25,14 +25,21 @@ class HelpgenError(click.ClickException):
         super().__init__(message)
 
     def format_message(self) -> str:
-        return located(self.path, self.line, self.message)
+        return located(self.path, self.line, f"error: {self.message}")
 
     def show(self, file=None) -> None:  # one line, no "Error:" prefix
         click.echo(self.format_message(), file=file, err=file is None)
 
 
 class ConfigError(HelpgenError):
-    """helpgen.yml is invalid."""
+    """helpgen.yml is invalid; `.problems` (when set) lists every problem, one `path:line: error:` line each."""
+
+    problems: list = []
+
+    def format_message(self) -> str:
+        if len(self.problems) > 1:
+            return "\n".join(str(p) for p in self.problems)
+        return super().format_message()
 
 
 class ContentError(HelpgenError):

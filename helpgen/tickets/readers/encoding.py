@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from charset_normalizer import from_bytes
-
+from helpgen.charset import guess_encoding
 from helpgen.errors import TicketError
 
 SAMPLE = 64 * 1024
@@ -48,11 +47,11 @@ def detect_encoding(sample: bytes, path: str, complete: bool) -> str:
         return "utf-8"
     if _looks_chinese(sample, complete):
         return "gb18030"
-    best = from_bytes(sample).best()
-    if best is None or not _decodes(sample, best.encoding, complete):
+    best = guess_encoding(sample)
+    if best is None or not _decodes(sample, best, complete):
         raise TicketError("cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); save the file as "
                           "CSV UTF-8", path, 1)
-    return best.encoding
+    return best
 
 
 def _refuse_binary(sample: bytes, path: str) -> None:
@@ -150,3 +149,14 @@ def decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) 
     bad = exc.object[exc.start:exc.start + 1].hex() if isinstance(exc.object, bytes) else "?"
     return TicketError(f"cannot decode byte 0x{bad} as {encoding}: the file mixes encodings; save it as CSV UTF-8",
                        str(path), line)
+
+
+def read_text_file(path: Path) -> str:
+    """A whole small text file (a --eval CSV, say) decoded as ticket logs are: BOM, UTF-8, GB18030, then
+    the best guess (windows-1252 for Western text); TicketError when it is empty, binary or undecodable."""
+    data = Path(path).read_bytes()
+    encoding = detect_encoding(data, str(path), complete=True)
+    try:
+        return data.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise decode_error(path, data[:exc.start].count(b"\n") + 1, encoding, exc) from None
