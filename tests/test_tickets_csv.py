@@ -83,11 +83,11 @@ def test_mapping_errors(tmp_path: Path) -> None:
     path = write(tmp_path, "m.csv", "Ref,Text\n1,hello\n")
     with pytest.raises(TicketError) as exc:
         read(path, columns={"body": "Description"})
-    assert exc.value.format_message() == f"{path}:1: column `Description` (mapped to `body`) is not in the file; " \
+    assert exc.value.format_message() == f"{path}:1: error: column `Description` (mapped to `body`) is not in the file; " \
                                          "columns found: `Ref`, `Text`"
     with pytest.raises(TicketError) as exc:
         parse_mapping("bdy=Text")
-    assert exc.value.format_message() == ("ticket column mapping: unknown field `bdy`, did you mean `body`? use one of: "
+    assert exc.value.format_message() == ("error: ticket column mapping: unknown field `bdy`, did you mean `body`? use one of: "
                                           "id, created_at, channel, subject, body, status, reply, replied_at, tags")
     with pytest.raises(TicketError, match="is not `field=Column`"):
         parse_mapping("body")
@@ -98,7 +98,7 @@ def test_wrong_columns(tmp_path: Path) -> None:
     with pytest.raises(TicketError) as exc:
         read(path)
     assert exc.value.format_message() == (
-        f"{path}:1: no question text column; columns found: `Name`, `Amount`, `Date`; map the column that holds the "
+        f"{path}:1: error: no question text column; columns found: `Name`, `Amount`, `Date`; map the column that holds the "
         "customer's message with --map body=<column> (or tickets.columns in helpgen.yml)")
 
 
