@@ -1,6 +1,7 @@
 """One exception tree for every error a user can cause, plus the exit codes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -62,11 +63,23 @@ class UnsafeOutputError(HelpgenError):
     """Refusing to overwrite or clean a folder helpgen did not create."""
 
 
+LINE_BREAKS_RE = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def located(path: str | None, line: int | None, message: str) -> str:
-    """Format `path:line: message`, leaving out the parts that are unknown."""
+    """Format `path:line: message` on one line (a line break quoted from the input is shown as `\\n`),
+    leaving out the parts that are unknown."""
+    message = one_line(message)
     if path is None:
         return message
-    return f"{path}:{line}: {message}" if line else f"{path}: {message}"
+    return f"{one_line(str(path))}:{line}: {message}" if line else f"{one_line(str(path))}: {message}"
+
+
+def one_line(text: str) -> str:
+    """text with every line break escaped (`\\n`, `\\r`, `\\x85` ...)."""
+    if not LINE_BREAKS_RE.search(text):
+        return text
+    return LINE_BREAKS_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)

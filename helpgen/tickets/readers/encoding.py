@@ -127,7 +127,8 @@ def decoded_lines(raw: BinaryIO, encoding: str, path: Path) -> Iterator[str]:
         except UnicodeDecodeError as exc:
             raise decode_error(path, n + 1, encoding, exc) from None
         finally:
-            stream.detach()  # the caller closes the binary file
+            if not raw.closed:  # the caller closes the binary file (it may have done so already)
+                stream.detach()
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     plain = codecs.lookup(encoding).name == "utf-8"  # stateless per line: bytes.decode is enough
