@@ -1,6 +1,9 @@
 """CSV/TSV ticket logs: canonical columns, help-desk columns, mappings and encodings."""
 from __future__ import annotations
 
+import csv
+import io
+
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -149,3 +152,15 @@ def test_empty_body_row_is_warned_and_skipped(tmp_path: Path) -> None:
     tickets, problems = read(path)
     assert [t.id for t in tickets] == ["2"]
     assert [str(p) for p in problems] == [f"{path}:2: warning: no question text (empty `body`), row skipped"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_dialect_is_sniffed_from_the_first_lines(tmp_path: Path, delimiter: str) -> None:
+    """csv.Sniffer picks the delimiter even when the header alone is ambiguous (`;` in a column name)."""
+    rows = [["id", "body; text" if delimiter == "," else "body", "status"],
+            ["1", "Hi, I can't log in; help", "open"], ["2", "Where is it?", "solved"]]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
+    tickets, problems = read(write(tmp_path, "t.csv", out.getvalue()), columns={"body": rows[0][1]})
+    assert problems == [] and [(t.id, t.question, t.status) for t in tickets] == [
+        ("1", "Hi, I can't log in; help", "open"), ("2", "Where is it?", "solved")]
