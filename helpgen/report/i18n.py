@@ -86,7 +86,7 @@ ZH: dict[str, str] = {
     "trend": "趋势",
 }
 
-ZH_KINDS = {"email": "邮箱", "phone": "电话号码", "card": "银行卡号", "iban": "IBAN 账号", "ip": "IP 地址"}
+ZH_KINDS = {"email": "邮箱", "phone": "电话号码", "card": "银行卡号", "iban": "IBAN 账号", "ip": "IP 地址", "name": "姓名"}
 ZH_MODES = {"history": "历史工单（客服回复中链接的文章）+ 文本匹配", "text": "仅文本匹配"}
 _EN_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
