@@ -5,6 +5,7 @@ import dataclasses
 import importlib
 import shutil
 import traceback
+import warnings
 from pathlib import Path
 
 import click
@@ -53,6 +54,9 @@ def unexpected(exc: BaseException) -> str:
 def main(ctx: click.Context, debug: bool) -> None:
     """Turn a folder of Markdown help articles into a searchable help centre."""
     ctx.meta["helpgen.debug"] = debug
+    if not debug:  # a library's RuntimeWarning is two lines of Python internals: shown with --debug only
+        ctx.with_resource(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
 
 
 @main.command(epilog="Example: helpgen init mykb")

@@ -42,7 +42,7 @@ def detect_encoding(sample: bytes, path: str, complete: bool) -> str:
         raise TicketError("empty file, no tickets to read; export the tickets again", path, 1)
     _refuse_binary(sample, path)
     if b"\x00" in sample:
-        return _utf16_without_bom(sample, path)
+        return _utf16_without_bom(sample, path, complete)
     if _decodes(sample, "utf-8", complete):
         return "utf-8"
     if _looks_chinese(sample, complete):
@@ -64,12 +64,12 @@ def _refuse_binary(sample: bytes, path: str) -> None:
                           path, 1)
 
 
-def _utf16_without_bom(sample: bytes, path: str) -> str:
+def _utf16_without_bom(sample: bytes, path: str, complete: bool) -> str:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    if odd > half * 0.3 and even < half * 0.05:
+    if odd > half * 0.3 and even < half * 0.05 and _decodes(sample, "utf-16-le", complete):
         return "utf-16-le"
-    if even > half * 0.3 and odd < half * 0.05:
+    if even > half * 0.3 and odd < half * 0.05 and _decodes(sample, "utf-16-be", complete):
         return "utf-16-be"
     raise TicketError("binary data, not a ticket log (it contains NUL bytes); export the tickets as CSV, "
                       "JSON Lines, JSON or mbox", path, 1)
