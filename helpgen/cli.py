@@ -34,6 +34,12 @@ class HelpgenGroup(click.Group):
             raise
         except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
             raise
+        except OSError as exc:  # a file or folder that cannot be read or written: the user's to fix
+            if ctx.meta.get("helpgen.debug"):
+                raise
+            what = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+            path = exc.filename if isinstance(exc.filename, str) else None
+            raise HelpgenError(f"{what}; check the path, its permissions and the free disk space", path) from exc
         except Exception as exc:  # a bug, or an input no check foresaw: one line, never a traceback
             if ctx.meta.get("helpgen.debug"):
                 raise

@@ -150,3 +150,11 @@ def test_unexpected_exception_is_one_line_and_debug_shows_the_traceback(make_kb,
                                    "--debug for the traceback and report it\n")
     debug = CliRunner().invoke(main, ["--debug", "check", str(kb)])
     assert debug.exit_code == 1 and isinstance(debug.exception, KeyError)
+
+
+def test_a_folder_that_cannot_be_created_is_a_user_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    target = tmp_path / "notes.txt" / "kb"
+    code, out = run("init", target)
+    assert (code, out) == (1, f"{target}: error: Not a directory; check the path, its permissions and the free "
+                              "disk space\n")
