@@ -37,7 +37,8 @@ def test_names_in_greetings_and_sign_offs(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", [
     "Hi there, my app crashes", "Hello team,", "Thanks, I tried again.", "Thanks!\nThe Support Team", "Hi all",
     "Dear Sir or Madam,", "It says hello World.", "Hello, I need help", "Thanks, that helped a lot", "谢谢老师",
-    "先生您好，请问怎么开户？", "Hi Support, thanks Monday",
+    "先生您好，请问怎么开户？", "Hi Support, thanks Monday", "Hi, Often one of the two is pending.",
+    "Hello, Please freeze your card first.", "Cheers,\nThe Acme Team",
 ])
 def test_words_that_are_not_names_stay(text: str) -> None:
     r = Redactor()

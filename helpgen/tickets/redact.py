@@ -110,11 +110,18 @@ SIGN_OFF = (r"thanks|thank\s+you|thanks\s+again|many\s+thanks|thanks\s+a\s+lot|t
 TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam|mme|mlle|herr|frau|sr|sra)\.?[ \t]+)"
 WORD = r"[^\W\d_][\w'\u2019.-]*"
 NAME = rf"{WORD}(?:[ \t]+{WORD}){{0,2}}"
-LINE_START = r"(?:^|(?<=[.!?])[ \t]+)[ \t>*_-]*"
-GREETING_RE = re.compile(rf"(?im){LINE_START}(?:{GREETING})[ \t]*,?[ \t]+(?P<title>{TITLE})?(?P<name>{NAME})"
-                         rf"(?=[ \t]*(?:[,!:;.\u3002\uff0c\uff01]|$)|[ \t]+[a-z])")  # "Hi Anna," "Hi Anna how are you"
-SIGN_OFF_RE = re.compile(rf"(?im){LINE_START}(?:{SIGN_OFF})[ \t]*[,!.]?[ \t]*(?:\n[ \t]*)?(?P<title>{TITLE})?"
-                         rf"(?P<name>{NAME})[ \t]*[.!]?[ \t]*$")
+# A greeting or a sign-off starts a line or a sentence: SEGMENT_RE finds the first word of each, and only where
+# that word can start one are the full patterns tried (anchored there: far cheaper than searching every text).
+SEGMENT_RE = re.compile(r"[.!?\n][ \t>*_-]*([^\W\d_]+)")  # starts with a character set: a fast scan
+TEXT_START_RE = re.compile(r"[ \t>*_-]*([^\W\d_]+)")
+GREETING_AT = re.compile(rf"(?i)(?:{GREETING})\b[ \t]*(?P<comma>,)?[ \t]+(?P<title>{TITLE})?(?P<name>{NAME})"
+                         rf"(?=[ \t]*(?:[,!:;.\u3002\uff0c\uff01]|$)|[ \t]+[a-z])", re.M)
+SIGN_OFF_AT = re.compile(rf"(?i)(?:{SIGN_OFF})\b[ \t]*[,!.]?[ \t]*(?:\n[ \t]*)?(?P<title>{TITLE})?"
+                         rf"(?P<name>{NAME})[ \t]*[.!]?[ \t]*$", re.M)
+FIRST_WORDS = frozenset("""hi hello hey hiya howdy dear greetings good morning evening bonjour hola hallo ciao ola ol\u00e1
+thanks thank many thx ty cheers regards best kind warm warmest all sincerely yours respectfully take br kr merci gracias
+danke grazie obrigado obrigada""".split())  # the first word of each GREETING and SIGN_OFF form
+AFTER_NAME_RE = re.compile(r"[ \t]*(?:[,!:;.\u3002\uff0c\uff01]|$)", re.M)
 INTRO_RE = re.compile(rf"(?i)\bmy[ \t]+name[ \t]+is[ \t]+(?P<title>{TITLE})?(?P<name>{NAME})")
 # Words that follow a greeting or a sign-off without being a name ("Hi there", "Thanks, Team", "Thanks, I").
 NOT_NAMES = frozenset("""
@@ -127,7 +134,6 @@ folks people all everyone colleagues service services department desk care again
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september
 october november december
 """.split())
-GREETING_WORDS = re.compile(rf"(?i)\b(?:{GREETING}|{SIGN_OFF}|my\s+name)\b")
 # Chinese: a surname (the common ones) with a form of address next to a greeting, or after 我叫 / 我的名字是.
 CN_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
@@ -176,22 +182,50 @@ class Redactor:
             text = EMAIL_RE.sub(self._email, text)
         if _may_hold_number(text) and CANDIDATE_RE.search(text):  # most texts have no long number
             text = NUMBERS_RE.sub(self._number, text)
-        if GREETING_WORDS.search(text):
-            for pattern in (GREETING_RE, SIGN_OFF_RE, INTRO_RE):
-                text = pattern.sub(self._name, text)
+        text = self._names(text)
         if CJK_RE.search(text):
             text = CN_NAME_RE.sub(self._cn_name, text)
         return text
 
-    def _name(self, match: re.Match[str]) -> str:
+    def _names(self, text: str) -> str:
+        """Names after greetings, in sign-offs and after "my name is", replaced by [name]."""
+        first = TEXT_START_RE.match(text)
+        starts = [m.start(1) for m in SEGMENT_RE.finditer(text) if m.group(1).lower() in FIRST_WORDS]
+        if first and first.group(1).lower() in FIRST_WORDS:
+            starts.insert(0, first.start(1))
+        out, last = [], 0
+        for start in starts:
+            if start < last:
+                continue
+            for pattern in (GREETING_AT, SIGN_OFF_AT):
+                hit = pattern.match(text, start)
+                if hit is None:
+                    continue
+                replaced = self._name(hit, strict=pattern is GREETING_AT and bool(hit.group("comma")))
+                if replaced is not None:
+                    out += [text[last:hit.start()], replaced]
+                    last = hit.end()
+                    break
+        if out:
+            text = "".join(out) + text[last:]
+        if "name" in text or "Name" in text or "NAME" in text:
+            text = INTRO_RE.sub(lambda m: self._name(m) or m.group(0), text)
+        return text
+
+    def _name(self, match: re.Match[str], strict: bool = False) -> str | None:
+        """The match with its name replaced, or None when no leading word is a name. `strict`: the name must be
+        followed by punctuation or the line end ("Hi, Often ..." is a greeting, then a sentence)."""
         name = match.group("name")
         count = _name_words(name)
         if not count:
-            return match.group(0)
+            return None
         kept = re.match(r"\S+(?:[ \t]+\S+){%d}" % (count - 1), name).group(0).rstrip(".")  # not a full stop
+        end = match.start("name") + len(kept)
+        if strict and not AFTER_NAME_RE.match(match.string, end):
+            return None
         whole, base = match.group(0), match.start()
         start = match.start("title") if match.group("title") else match.start("name")
-        return whole[:start - base] + self._count("name") + whole[match.start("name") - base + len(kept):]
+        return whole[:start - base] + self._count("name") + whole[end - base:]
 
     def _cn_name(self, match: re.Match[str]) -> str:
         return (match.group("pre") or "") + self._count("name")
