@@ -125,7 +125,7 @@ AFTER_NAME_RE = re.compile(r"[ \t]*(?:[,!:;.\u3002\uff0c\uff01]|$)", re.M)
 INTRO_RE = re.compile(rf"(?i)\bmy[ \t]+name[ \t]+is[ \t]+(?P<title>{TITLE})?(?P<name>{NAME})")
 # Words that follow a greeting or a sign-off without being a name ("Hi there", "Thanks, Team", "Thanks, I").
 NOT_NAMES = frozenset("""
-a about again agent agents all also am an and any anybody anyone are as at back bank best but by can could customer
+a about again agent agents all also am an and any anybody anyone are as at back best but by can could customer
 customers dear did do does everybody everyone for friend friends from good guys had has have he hello help helpdesk
 her here hey hi him his how i if in is it its just let me mine my no not now of ok okay on or our ours please really
 regards she since so some sorry sir madam staff still support team thank thanks that the their them then there these
