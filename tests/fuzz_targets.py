@@ -30,7 +30,7 @@ from helpgen.search.index import read_questions
 from helpgen.tickets import read_tickets
 from helpgen.tickets.readers.base import ALIASES
 
-WORK = Path(tempfile.mkdtemp(prefix="helpgen-fuzz-"))
+WORK = Path(tempfile.mkdtemp(prefix="helpgen-fuzz-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "cp1252", "latin-1")
 
 
@@ -57,10 +57,10 @@ def outcome(target: Callable[[bytes], object], data: bytes) -> str:
 # --- targets -------------------------------------------------------------------------------------
 
 def _kb(name: str) -> Path:
+    """A KB folder to write one input into (made once, its files overwritten by each example)."""
     root = WORK / name
-    if root.exists():
-        shutil.rmtree(root)
-    (root / "articles").mkdir(parents=True)
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "whats-new").mkdir(exist_ok=True)
     return root
 
 
@@ -68,7 +68,6 @@ def front_matter(data: bytes) -> None:
     """An article and a What's new entry with this text, loaded and checked as `helpgen check` does."""
     root = _kb("front")
     (root / "articles" / "a.md").write_bytes(data)
-    (root / "whats-new").mkdir()
     (root / "whats-new" / "2025-01-01-x.md").write_bytes(data)
     (root / "changelog.md").write_bytes(data)
     collect_problems(root)
