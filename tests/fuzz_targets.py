@@ -23,7 +23,6 @@ import yaml
 from hypothesis import strategies as st
 
 from helpgen.clitools import collect_problems
-from helpgen.config import parse_config
 from helpgen.errors import HelpgenError
 from helpgen.kb.load import ARTICLE_FIELDS
 from helpgen.search.index import read_questions
