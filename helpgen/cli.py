@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import traceback
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -26,7 +27,8 @@ KB_ARG = click.Path(file_okay=False, path_type=Path)
 
 
 class HelpgenGroup(click.Group):
-    """A group that prints the traceback of a HelpgenError when --debug is given."""
+    """A group that shows a traceback only with --debug: a HelpgenError prints its one line (and, with
+    --debug, the traceback); any other exception becomes one `error:` line (with --debug: raised as is)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -35,6 +37,25 @@ class HelpgenGroup(click.Group):
             if ctx.meta.get("helpgen.debug"):
                 traceback.print_exc()
             raise
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except OSError as exc:  # a file or folder that cannot be read or written: the user's to fix
+            if ctx.meta.get("helpgen.debug"):
+                raise
+            what = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+            path = exc.filename if isinstance(exc.filename, str) else None
+            raise HelpgenError(f"{what}; check the path, its permissions and the free disk space", path) from exc
+        except Exception as exc:  # a bug, or an input no check foresaw: one line, never a traceback
+            if ctx.meta.get("helpgen.debug"):
+                raise
+            raise HelpgenError(unexpected(exc)) from exc
+
+
+def unexpected(exc: BaseException) -> str:
+    """The one line for an exception helpgen did not foresee."""
+    what = " ".join(str(exc).split())[:200]
+    return (f"unexpected {type(exc).__name__}{': ' + what if what else ''}; this is a helpgen bug, "
+            "run again with --debug for the traceback and report it")
 
 
 @click.group(cls=HelpgenGroup, epilog="Example: helpgen build mykb -o site/")
@@ -44,6 +65,9 @@ class HelpgenGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Turn a folder of Markdown help articles into a searchable help centre."""
     ctx.meta["helpgen.debug"] = debug
+    if not debug:  # a library's RuntimeWarning is two lines of Python internals: shown with --debug only
+        ctx.with_resource(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
 
 
 @main.command(epilog="Example: helpgen init mykb")
@@ -117,9 +141,9 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
 
-    base, problems = kb_problems.collect_problems(kb)
+    base, problems = kb_problems.build_problems(kb)
     echo_problems(problems, err=True)
-    if kb_problems.fails(problems, strict):
+    if base is None or kb_problems.fails(problems, strict):
         why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
         raise ContentError(f"build stopped: {kb_problems.count_line(problems)}{why}; fix them and build again")
     if offline:

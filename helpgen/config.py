@@ -221,7 +221,20 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 STAGE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SEARCH_ENGINES = ("auto", "lunr", "pagefind")
 Lines = dict[tuple, int]
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same results, faster
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: same results, faster
+    """safe_load, except that an impossible date (2026-02-30) stays text for the field check to report."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def yaml_with_lines(text: str, depth: int = 99) -> tuple[Any, Lines]:
@@ -252,13 +265,21 @@ def _walk_lines(node: yaml.Node, path: tuple, lines: Lines, depth: int) -> None:
             if isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value
                 if key_node.tag != "tag:yaml.org,2002:str":
-                    key = yaml.safe_load(key_node.value)
+                    key = _scalar(key_node)
                 lines[path + (key,)] = key_node.start_mark.line + 1
                 _walk_lines(value_node, path + (key,), lines, depth)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             lines[path + (i,)] = item.start_mark.line + 1
             _walk_lines(item, path + (i,), lines, depth)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """The value of a plain scalar key (`1:` is the int 1), its text when it is not a plain value."""
+    try:
+        return yaml.load(node.value, Loader=_Loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError):
+        return node.value
 
 
 def yaml_error_line(exc: yaml.YAMLError, offset: int = 0) -> tuple[int, str]:

@@ -39,7 +39,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "kb" / "notes.txt").write_text("mine", encoding="utf-8")
     result = run("init", tmp_path / "kb")
     assert result.exit_code == 1
-    assert result.output == f"{tmp_path / 'kb'}: folder is not empty, choose a new folder name (init never overwrites files)\n"
+    assert result.output == f"{tmp_path / 'kb'}: error: folder is not empty, choose a new folder name (init never overwrites files)\n"
     assert (tmp_path / "kb" / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert run("init", tmp_path / "empty").exit_code == 0  # a missing folder is fine
 
@@ -56,7 +56,7 @@ def test_new_writes_an_article_that_loads(make_kb, monkeypatch):
     (a,) = loaded.articles
     assert (a.id, a.title, a.level, a.stages, a.draft) == ("security/reset-your-passcode", "Reset your passcode!", "beginner", ("onboarding",), False)
     again = run("new", kb, "Reset your passcode!", "--level", "beginner", "--stage", "onboarding", "--area", "security")
-    assert (again.exit_code, again.output) == (1, f"{path}: already exists, choose another title or --area\n")
+    assert (again.exit_code, again.output) == (1, f"{path}: error: already exists, choose another title or --area\n")
 
 
 def test_new_rejects_bad_level_and_stage(make_kb):
@@ -84,7 +84,7 @@ def test_new_from_gap(make_kb):
     assert run("new", kb, "--from-gap", "1", "--area", "x").exit_code == 0  # falls back to position
     missing = run("new", kb, "--from-gap", "3")
     assert missing.exit_code == 1
-    assert missing.output.endswith("coverage.json: no gap 3: the report has 1 gaps, pick one from 1 to 1\n")
+    assert missing.output.endswith("coverage.json: error: no gap 3: the report has 1 gaps, pick one from 1 to 1\n")
 
 
 def test_new_from_gap_reads_the_last_report_or_report_dir(make_kb, tmp_path):
@@ -105,7 +105,7 @@ def test_new_from_gap_reads_the_last_report_or_report_dir(make_kb, tmp_path):
     assert run("new", kb, "--from-gap", "1", "--report", other).exit_code == 0
     assert (kb / "articles" / "from-another-report.md").is_file()
     missing = run("new", kb, "--from-gap", "1", "--report", tmp_path / "nowhere")
-    assert (missing.exit_code, missing.output) == (1, f"{tmp_path / 'nowhere' / 'coverage.json'}: no coverage report in "
+    assert (missing.exit_code, missing.output) == (1, f"{tmp_path / 'nowhere' / 'coverage.json'}: error: no coverage report in "
                                                    f"--report {tmp_path / 'nowhere'}, give the folder `helpgen coverage -o` wrote\n")
 
 
@@ -113,7 +113,7 @@ def test_new_from_gap_without_report(make_kb):
     kb = make_kb({})
     result = run("new", kb, "--from-gap", "1")
     assert result.exit_code == 1
-    assert result.output == f"{kb / '.helpgen' / 'coverage' / 'coverage.json'}: no coverage report, run `helpgen coverage {kb}` first (or give --report DIR)\n"
+    assert result.output == f"{kb / '.helpgen' / 'coverage' / 'coverage.json'}: error: no coverage report, run `helpgen coverage {kb}` first (or give --report DIR)\n"
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_build_refuses_on_errors(make_kb, fake_build):
     assert result.exit_code == 1 and fake_build == []
     assert result.output.splitlines() == [
         "articles/a.md:3: error: invalid level `beginer`, did you mean `beginner`? use one of: beginner, advanced, troubleshooting",
-        "build stopped: 1 error, 0 warnings; fix them and build again",
+        "error: build stopped: 1 error, 0 warnings; fix them and build again",
     ]
 
 
@@ -144,7 +144,7 @@ def test_build_strict_refuses_on_warnings(make_kb, fake_build, tmp_path):
     kb = make_kb({"helpgen.yml": CONFIG, "articles/a.md": GOOD.replace("summary: S.\n", "")})
     result = run("build", kb, "--strict", "-o", tmp_path / "out")
     assert result.exit_code == 1 and fake_build == []
-    assert result.output.splitlines()[-1] == "build stopped: 0 errors, 1 warning (--strict); fix them and build again"
+    assert result.output.splitlines()[-1] == "error: build stopped: 0 errors, 1 warning (--strict); fix them and build again"
     ok = run("build", kb, "-o", tmp_path / "out", "--offline", "--include-insights")
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines()[-1] == f"built 3 pages into {tmp_path / 'out'} (0 errors, 1 warning)"
@@ -162,7 +162,7 @@ def test_build_default_output_is_site_in_cwd(make_kb, fake_build, tmp_path, monk
 def test_config_error_is_one_line_and_debug_shows_traceback(make_kb):
     kb = make_kb({"helpgen.yml": "offline: sometimes\n"})
     result = run("new", kb, "T", "--level", "beginner", "--stage", "onboarding")
-    assert (result.exit_code, result.output) == (1, "helpgen.yml:1: `offline` must be true or false, got `sometimes`\n")
+    assert (result.exit_code, result.output) == (1, "helpgen.yml:1: error: `offline` must be true or false, got `sometimes`\n")
     debug = CliRunner().invoke(main, ["--debug", "new", str(kb), "T", "--level", "beginner", "--stage", "onboarding"])
     assert debug.exit_code == 1 and "Traceback (most recent call last)" in debug.output
     assert "Traceback" not in result.output
@@ -171,7 +171,7 @@ def test_config_error_is_one_line_and_debug_shows_traceback(make_kb):
 def test_missing_kb_folder(tmp_path):
     result = run("check", tmp_path / "nope")
     assert result.exit_code == 1
-    assert result.output == f"{tmp_path / 'nope'}: no such folder, pass the knowledge-base folder (or create one: `helpgen init {tmp_path / 'nope'}`)\n"
+    assert result.output == f"{tmp_path / 'nope'}: error: no such folder, pass the knowledge-base folder (or create one: `helpgen init {tmp_path / 'nope'}`)\n"
 
 
 def test_version():
@@ -214,7 +214,7 @@ def test_open_kb_names_the_first_error_and_ignores_warnings(make_kb):
     with pytest.raises(ContentError) as info:
         open_kb(bad)
     assert info.value.format_message() == (
-        f"articles/b.md:1: missing title, add `title:` to the front matter or start the page with a `# heading` "
+        f"articles/b.md:1: error: missing title, add `title:` to the front matter or start the page with a `# heading` "
         f"(2 errors); run `helpgen check {bad}` for all problems")
 
 

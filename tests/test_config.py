@@ -48,13 +48,13 @@ def test_full_config_is_read(tmp_path):
 
 def test_unknown_key_has_line_and_hint():
     assert problems_of("name: x\nlangauge: en\n") == [
-        "helpgen.yml:2: unknown key `langauge` in helpgen.yml, did you mean `language`?"
+        "helpgen.yml:2: error: unknown key `langauge` in helpgen.yml, did you mean `language`?"
     ]
 
 
 def test_unknown_nested_key_without_near_miss_lists_choices():
     assert problems_of("support:\n  phone: 123\n") == [
-        "helpgen.yml:2: unknown key `phone` in `support`, use one of: email, url, response_time, response_hours, channels, covers, does_not_cover, languages"
+        "helpgen.yml:2: error: unknown key `phone` in `support`, use one of: email, url, response_time, response_hours, channels, covers, does_not_cover, languages"
     ]
 
 
@@ -70,16 +70,16 @@ def test_every_problem_in_one_pass():
         "tickets:\n  columns: {question: [a]}\n  redact: ['[a-']\n"  # 12-14
     )
     assert problems_of(text) == [
-        "helpgen.yml:1: `offline` must be true or false, got `yes please`",
-        "helpgen.yml:2: `search` is `lunar`, did you mean `lunr`? use one of: auto, lunr, pagefind",
-        "helpgen.yml:3: `language` is `Chinese`, use a language code such as en, zh or zh-Hant",
-        "helpgen.yml:4: `languages[1]` is `42x`, use a language code such as en, zh or zh-Hant",
-        "helpgen.yml:6: `support.response_hours` must be a positive number of hours, got `soon`",
-        "helpgen.yml:9: unknown key `lable` in `stages[0]`, did you mean `label`?",
-        "helpgen.yml:10: stage id `a` is listed twice, give each stage its own id",
-        "helpgen.yml:11: `mkdocs` must be a mapping of `key: value` lines, got a list",
-        "helpgen.yml:13: `tickets.columns.question` must be text, got a list",
-        "helpgen.yml:14: `tickets.redact` pattern `[a-` is not a valid regular expression: "
+        "helpgen.yml:1: error: `offline` must be true or false, got `yes please`",
+        "helpgen.yml:2: error: `search` is `lunar`, did you mean `lunr`? use one of: auto, lunr, pagefind",
+        "helpgen.yml:3: error: `language` is `Chinese`, use a language code such as en, zh or zh-Hant",
+        "helpgen.yml:4: error: `languages[1]` is `42x`, use a language code such as en, zh or zh-Hant",
+        "helpgen.yml:6: error: `support.response_hours` must be a positive number of hours, got `soon`",
+        "helpgen.yml:9: error: unknown key `lable` in `stages[0]`, did you mean `label`?",
+        "helpgen.yml:10: error: stage id `a` is listed twice, give each stage its own id",
+        "helpgen.yml:11: error: `mkdocs` must be a mapping of `key: value` lines, got a list",
+        "helpgen.yml:13: error: `tickets.columns.question` must be text, got a list",
+        "helpgen.yml:14: error: `tickets.redact` pattern `[a-` is not a valid regular expression: "
         "unterminated character set at position 0",
     ]
 
@@ -88,15 +88,15 @@ def test_single_problem_is_one_line_with_location():
     with pytest.raises(ConfigError) as info:
         parse_config("offline: 1\n")
     assert (info.value.path, info.value.line) == ("helpgen.yml", 1)
-    assert info.value.format_message() == "helpgen.yml:1: `offline` must be true or false, got `1`"
+    assert info.value.format_message() == "helpgen.yml:1: error: `offline` must be true or false, got `1`"
 
 
 def test_stages_must_be_a_list_of_mappings():
     assert problems_of("stages: onboarding\n") == [
-        "helpgen.yml:1: `stages` must be a list of `- id: ..., label: ..., description: ...` entries"
+        "helpgen.yml:1: error: `stages` must be a list of `- id: ..., label: ..., description: ...` entries"
     ]
     assert problems_of("stages:\n  - id: Has Space\n") == [
-        "helpgen.yml:2: `stages[0].id` must be a short lower-case id such as `getting-started`, got `Has Space`"
+        "helpgen.yml:2: error: `stages[0].id` must be a short lower-case id such as `getting-started`, got `Has Space`"
     ]
 
 
@@ -105,12 +105,12 @@ def test_invalid_yaml_names_the_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     message = info.value.format_message()
-    assert message.startswith("helpgen.yml:4: invalid YAML: ") and message.endswith(", fix the syntax")
+    assert message.startswith("helpgen.yml:4: error: invalid YAML: ") and message.endswith(", fix the syntax")
     assert "\n" not in message
 
 
 def test_top_level_must_be_a_mapping():
-    assert problems_of("- a\n- b\n") == ["helpgen.yml:1: `helpgen.yml` must be a mapping of `key: value` lines"]
+    assert problems_of("- a\n- b\n") == ["helpgen.yml:1: error: `helpgen.yml` must be a mapping of `key: value` lines"]
 
 
 def test_default_stages_unchanged():
@@ -119,8 +119,8 @@ def test_default_stages_unchanged():
 
 def test_site_url_and_email_are_checked():
     assert problems_of("site_url: example.com/help\nsupport:\n  email: help at acme\n") == [
-        "helpgen.yml:1: `site_url` is `example.com/help`, use a full URL such as https://example.github.io/help/",
-        "helpgen.yml:3: `support.email` is `help at acme`, use an email address such as help@example.com",
+        "helpgen.yml:1: error: `site_url` is `example.com/help`, use a full URL such as https://example.github.io/help/",
+        "helpgen.yml:3: error: `support.email` is `help at acme`, use an email address such as help@example.com",
     ]
 
 

@@ -102,8 +102,9 @@ def test_every_check_message_is_documented(make_kb):
         "articles/c.md": "---\nsummary: [x\n---\n", "articles/d.md": "---\n- a\n---\n", "articles/e.md": "no title\n",
         "articles/f.md": "# Ça\n\nDéjà vu, très énervé à Noël.\n".encode("latin-1"), "articles/g.md": b"\x00\x01",
         "assets/orphan.png": b"x",
-        "glossary.yml": "- term: A\n- definition: x\n- [1]\n", "changelog.md": "## Soon\n",
+        "glossary.yml": "- term: A\n- definition: x\n- [1]\n- {term: B, definition: y, aliases: 5}\n", "changelog.md": "## Soon\n",
         "whats-new/x.md": "---\ntitle: X\n---\n", "whats-new/y.md": "---\ndate: 2020-01-01\n---\nno heading\n",
+        "whats-new/z.md": "---\ndate: 2025-02-30\ntitle: Z\n---\n",
         "articles/migrated.md": "# Old\n", "articles/h.zh.md": "---\ntitle: H\nquestions: [a: b]\n---\n",
     })
     _, problems = collect_problems(root)

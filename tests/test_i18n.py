@@ -13,8 +13,8 @@ from helpgen.errors import Problem
 from helpgen.kb.checks import check_kb, translation_path, untranslated
 from helpgen.kb.load import load_kb
 
-CONFIG = ("language: en\nlanguages: [en, zh]\nstages:\n  - id: onboarding\n    label: Getting started\n"
-          "  - id: adapting\n    label: Solving problems\n")
+CONFIG = ("language: en\nlanguages: [en, zh]\nstages:\n  - id: onboarding\n    label: {en: Getting started, zh: 入门}\n"
+          "  - id: adapting\n    label: {en: Solving problems, zh: 解决问题}\n")
 
 
 def page(title: str = "T", extra: str = "", stage: str = "onboarding", level: str = "beginner") -> str:

@@ -22,7 +22,8 @@ LAYERS = [
     {"search", "tickets"},
     {"kb"},
     {"config"},
-    {"text", "urls", "errors", "ui"},
+    {"encoding"},
+    {"text", "urls", "errors", "ui", "charset"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -236,7 +236,16 @@ def test_every_contact_block_and_the_footer_link_the_support_page(site):
         contact = html[html.index('class="hg-contact"'):]
         assert link in contact.split("</aside>")[0], rel
         assert link in html[html.index('class="hg-footer"'):], rel
-    assert "5 分钟" in read(site, "zh/index.html") and "5 minutes" in read(site, "index.html")
+    assert "<strong class=\"hg-contact__time\">2 天</strong>" in read(site, "zh/index.html")
+    assert "<strong class=\"hg-contact__time\">2 days</strong>" in read(site, "index.html")
+
+
+def test_without_support_response_time_the_contact_block_shows_the_first_channels_promise(make_kb, tmp_path):
+    kb, _ = load_kb(make_kb({"helpgen.yml": "support:\n  channels:\n    - kind: chat\n      url: https://x.test/c\n"
+                                            "      response_time: 5 minutes\n      response_hours: 0.1\n",
+                             "articles/a.md": article("A", stage="onboarding")}))
+    site = build_site(kb, tmp_path / "site").output
+    assert "<strong class=\"hg-contact__time\">5 minutes</strong>" in read(site, "index.html")
 
 
 def test_active_notices_are_banners_on_home_and_affected_articles_only(site):

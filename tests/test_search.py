@@ -259,7 +259,7 @@ def test_cli_bad_csv_is_one_line(make_kb, tmp_path):
     bad.write_text("q,a\nx,y\n", encoding="utf-8")
     result = run("search", str(make_kb(FILES)), "--eval", str(bad))
     assert result.exit_code == 1
-    assert result.output == f"{bad}:1: needs the columns `question,expected_article` in its first line\n"
+    assert result.output == f"{bad}:1: error: needs the columns `question,expected_article` in its first line\n"
 
 
 def test_cli_no_results(make_kb):

@@ -145,7 +145,7 @@ def test_refuses_a_folder_it_did_not_make(make_kb, tmp_path):
     with pytest.raises(UnsafeOutputError) as info:
         build_site(kb, out)
     assert info.value.format_message() == (
-        f"{out}: refusing to replace {out}: it is not empty and has no .helpgen-site marker, "
+        f"{out}: error: refusing to replace {out}: it is not empty and has no .helpgen-site marker, "
         "so helpgen did not create it; choose an empty or new folder")
     assert [p.name for p in out.iterdir()] == ["thesis.txt"]
     with pytest.raises(UnsafeOutputError):
@@ -162,7 +162,7 @@ def test_failed_build_leaves_the_old_site_untouched(make_kb, tmp_path):
     with pytest.raises(BuildError) as info:
         build_site(broken, out)
     assert "mkdocs could not build the site: TemplateSyntaxError" in info.value.format_message()
-    assert info.value.format_message().startswith("overrides/main.html:1: ")
+    assert info.value.format_message().startswith("overrides/main.html:1: error: ")
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb1", "kb2", "site"]  # no temporary folders left
@@ -224,7 +224,7 @@ def test_strict_build_fails_on_mkdocs_warnings_and_keeps_nothing(make_kb, tmp_pa
     with pytest.raises(BuildError) as info:
         build_site(load(make_kb(files)), tmp_path / "site", strict=True)
     assert info.value.format_message() == (
-        "articles/cards/broken.md:6: 1 mkdocs warning(s) with --strict; the first: mkdocs: Doc file "
+        "articles/cards/broken.md:6: error: 1 mkdocs warning(s) with --strict; the first: mkdocs: Doc file "
         "'cards/broken.md' contains a link 'missing.md', but the target 'cards/missing.md' is not found "
         "among documentation files.")
     assert not (tmp_path / "site").exists()
@@ -234,7 +234,7 @@ def test_article_id_clashing_with_a_generated_page_is_an_error(make_kb, tmp_path
     files = {**SMALL_KB, "articles/glossary.md": "---\ntitle: G\nlevel: beginner\nstage: using\n---\nx\n"}
     with pytest.raises(BuildError) as info:
         build_site(load(make_kb(files)), tmp_path / "site")
-    assert info.value.format_message().startswith("articles/glossary.md:1: article id 'glossary' clashes")
+    assert info.value.format_message().startswith("articles/glossary.md:1: error: article id 'glossary' clashes")
     assert not (tmp_path / "site").exists()
 
 

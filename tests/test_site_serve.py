@@ -86,5 +86,5 @@ def test_serve_on_a_busy_port_is_one_line(make_kb):
         port = busy.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", str(root), "--port", str(port)])
     assert result.exit_code == 1
-    assert result.output == (f"cannot listen on 127.0.0.1:{port} (Address already in use), "
+    assert result.output == (f"error: cannot listen on 127.0.0.1:{port} (Address already in use), "
                              "choose another --port or --host\n")

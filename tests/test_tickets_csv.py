@@ -1,6 +1,8 @@
 """CSV/TSV ticket logs: canonical columns, help-desk columns, mappings and encodings."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,11 +85,11 @@ def test_mapping_errors(tmp_path: Path) -> None:
     path = write(tmp_path, "m.csv", "Ref,Text\n1,hello\n")
     with pytest.raises(TicketError) as exc:
         read(path, columns={"body": "Description"})
-    assert exc.value.format_message() == f"{path}:1: column `Description` (mapped to `body`) is not in the file; " \
+    assert exc.value.format_message() == f"{path}:1: error: column `Description` (mapped to `body`) is not in the file; " \
                                          "columns found: `Ref`, `Text`"
     with pytest.raises(TicketError) as exc:
         parse_mapping("bdy=Text")
-    assert exc.value.format_message() == ("ticket column mapping: unknown field `bdy`, did you mean `body`? use one of: "
+    assert exc.value.format_message() == ("error: ticket column mapping: unknown field `bdy`, did you mean `body`? use one of: "
                                           "id, created_at, channel, subject, body, status, reply, replied_at, tags")
     with pytest.raises(TicketError, match="is not `field=Column`"):
         parse_mapping("body")
@@ -98,7 +100,7 @@ def test_wrong_columns(tmp_path: Path) -> None:
     with pytest.raises(TicketError) as exc:
         read(path)
     assert exc.value.format_message() == (
-        f"{path}:1: no question text column; columns found: `Name`, `Amount`, `Date`; map the column that holds the "
+        f"{path}:1: error: no question text column; columns found: `Name`, `Amount`, `Date`; map the column that holds the "
         "customer's message with --map body=<column> (or tickets.columns in helpgen.yml)")
 
 
@@ -149,3 +151,15 @@ def test_empty_body_row_is_warned_and_skipped(tmp_path: Path) -> None:
     tickets, problems = read(path)
     assert [t.id for t in tickets] == ["2"]
     assert [str(p) for p in problems] == [f"{path}:2: warning: no question text (empty `body`), row skipped"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_dialect_is_sniffed_from_the_first_lines(tmp_path: Path, delimiter: str) -> None:
+    """csv.Sniffer picks the delimiter even when the header alone is ambiguous (`;` in a column name)."""
+    rows = [["id", "body; text" if delimiter == "," else "body", "status"],
+            ["1", "Hi, I can't log in; help", "open"], ["2", "Where is it?", "solved"]]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows(rows)
+    tickets, problems = read(write(tmp_path, "t.csv", out.getvalue()), columns={"body": rows[0][1]})
+    assert problems == [] and [(t.id, t.question, t.status) for t in tickets] == [
+        ("1", "Hi, I can't log in; help", "open"), ("2", "Where is it?", "solved")]

@@ -50,10 +50,10 @@ def test_mbox_thread_question_and_team_reply(tmp_path: Path) -> None:
     assert anna.question == "my card has not arrived yet. Call me on [phone]."  # greeting, sign-off, signature gone
     assert anna.created == datetime(2026, 1, 5, 14, 3, tzinfo=timezone(timedelta(hours=1)))
     assert [r.text for r in anna.replies] == [
-        "Hello Anna, you can follow it here: https://help.pocket.example/cards/track-your-card/"]  # quote stripped
+        "Hello [name], you can follow it here: https://help.pocket.example/cards/track-your-card/"]  # quote stripped
     assert anna.first_response_hours == 2.5 and anna.linked_articles == ("cards/track-your-card",)
     assert (bob.subject, bob.question, bob.answered) == ("Bitcoin", "Can I buy bitcoin with my account?", False)
-    assert anna.line < bob.line and redactor.counts["phone"] == 1
+    assert anna.line < bob.line and redactor.counts["phone"] == 1 and redactor.counts["name"] == 1
 
 
 def test_eml_folder_threads_across_files(tmp_path: Path) -> None:

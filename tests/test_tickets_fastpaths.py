@@ -13,7 +13,7 @@ from helpgen.tickets import read_tickets
 from helpgen.tickets.dates import DateParser
 from helpgen.tickets.links import LinkFinder
 from helpgen.tickets.readers.base import channel_of
-from helpgen.tickets.readers.encoding import decoded_lines
+from helpgen.encoding import decoded_lines
 from helpgen.tickets.redact import CANDIDATE_RE, Redactor, _may_hold_number
 from helpgen.tickets.text import html_to_text
 
@@ -81,7 +81,7 @@ def test_utf8_lines_fast_and_errors_name_the_line(tmp_path: Path) -> None:
     assert [next(lines) for _ in range(3)] == ["a,b\n", "\u00e9t\u00e9,\u4f60\u597d\n", "ok\n"]
     with pytest.raises(TicketError) as info:
         next(lines)
-    assert info.value.format_message().startswith(f"{tmp_path / 'x.csv'}:4: cannot decode byte 0xff as utf-8")
+    assert info.value.format_message().startswith(f"{tmp_path / 'x.csv'}:4: error: cannot decode byte 0xff as utf-8")
 
 
 def test_utf8_sig_bom_is_dropped() -> None:

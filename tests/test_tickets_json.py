@@ -9,7 +9,7 @@ import pytest
 
 from helpgen.errors import Problem, TicketError
 from helpgen.tickets import read_tickets
-import helpgen.tickets.readers.jsonstream as jsonstream
+import helpgen.tickets.readers.json_reader as json_reader
 
 LINKS = {"cards/track-your-card/": "cards/track-your-card", "top-up/auto-top-up/": "top-up/auto-top-up"}
 # Shapes as Zendesk documents them: GET /api/v2/incremental/tickets.json and ticket comments.
@@ -83,7 +83,7 @@ def test_zendesk_full_export_tickets_with_embedded_comments(tmp_path: Path) -> N
 
 
 def test_json_array_streamed_in_small_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jsonstream, "CHUNK", 16)  # force values to straddle many buffer refills
+    monkeypatch.setattr(json_reader, "CHUNK", 16)  # force values to straddle many buffer refills
     rows = [{"id": i, "subject": f"s{i}", "body": f"question \"{i}\" with a long text " * 3,
              "created_at": 1767621780 + i} for i in range(50)]
     tickets, problems = read(write(tmp_path, "a.json", json.dumps(rows, indent=1)))
@@ -109,27 +109,47 @@ def test_jsonl_bad_and_truncated_lines_are_warnings(tmp_path: Path) -> None:
         f"{path}:3: warning: truncated JSON: the last line is cut short; line skipped"]
 
 
-@pytest.mark.parametrize("data, line, message", [
-    ('[{"body": "one"},\n {"body": "tw', 2, "truncated JSON: the file ends before the end of a value"),
-    ('[{"body": "one"},\n', 2, "truncated JSON: the file ends before a value"),
-    ('{"tickets": [{"body": "one"}', 1, "truncated JSON: the file ends before `,` or `]`"),
+@pytest.mark.parametrize("data, line", [
+    ('[{"body": "one"},\n {"body": "tw', 2),
+    ('[{"body": "one"},\n', 2),
+    ('{"tickets": [{"body": "one"}', 1),
 ])
-def test_truncated_json_is_fatal(tmp_path: Path, data: str, line: int, message: str) -> None:
+def test_truncated_json_is_fatal(tmp_path: Path, data: str, line: int) -> None:
     path = write(tmp_path, "cut.json", data)
     with pytest.raises(TicketError) as exc:
         read(path)
-    assert exc.value.format_message() == f"{path}:{line}: {message}; the export was cut short, export it again"
+    assert exc.value.format_message() == (f"{path}:{line}: error: truncated JSON: the file ends before the data is "
+                                          "complete; the export was cut short, export it again")
 
 
-def test_invalid_json_names_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "bad.json", '[\n{"body": "one"},\n{"body": nope}\n]')
+@pytest.mark.parametrize("data, line, what", [
+    ('[\n{"body": "one"},\n{"body": nope}\n]', 3, "invalid string in json text"),
+    ('[\n{"body": "one"}\n{"body": "two"}\n]', 3, "after array element, I expect ',' or ']'"),
+    ('[{"body": "one"}]\n[]', 2, None),
+    ('{"tickets": [{"body": "one"}]}\n{"tickets": [', 2, None),
+])
+def test_invalid_json_names_the_line(tmp_path: Path, data: str, line: int, what: str | None) -> None:
+    path = write(tmp_path, "bad.json", data)
     with pytest.raises(TicketError) as exc:
         read(path)
-    assert exc.value.format_message() == f"{path}:3: invalid JSON: Expecting value; fix the file or export it again"
+    what = f"invalid JSON: {what}" if what else "invalid JSON: more text after the end of the data"
+    assert exc.value.format_message() == f"{path}:{line}: error: {what}; fix the file or export it again"
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 16])
+def test_values_straddling_read_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Numbers, null, true and false cut by a read boundary are still read (the parser gets every piece)."""
+    monkeypatch.setattr(json_reader, "CHUNK", chunk)
+    record = {"id": 123456789, "body": "one", "score": -12.5e3, "flag": True, "other": False, "none": None,
+              "created_at": 1767621780}
+    path = write(tmp_path, "t.json", json.dumps([record, {**record, "id": 987654321}]))
+    tickets, problems = read(path)
+    assert problems == [] and [t.id for t in tickets] == ["123456789", "987654321"]
+    assert tickets[0].created == datetime(2026, 1, 5, 14, 3, tzinfo=timezone.utc)
 
 
 def test_json_without_question_field(tmp_path: Path) -> None:
     path = write(tmp_path, "w.json", '[{"foo": 1, "bar": 2}]')
     with pytest.raises(TicketError) as exc:
         read(path)
-    assert exc.value.format_message().startswith(f"{path}:1: no question text column; columns found: `foo`, `bar`; map")
+    assert exc.value.format_message().startswith(f"{path}:1: error: no question text column; columns found: `foo`, `bar`; map")

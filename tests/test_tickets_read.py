@@ -32,13 +32,13 @@ def fails(path: Path, **kw) -> str:
 def test_empty_file(tmp_path: Path, name: str, data: bytes) -> None:
     path = tmp_path / name
     path.write_bytes(data)
-    assert fails(path) == f"{path}:1: empty file, no tickets to read; export the tickets again"
+    assert fails(path) == f"{path}:1: error: empty file, no tickets to read; export the tickets again"
 
 
 def test_empty_mailbox(tmp_path: Path) -> None:
     path = tmp_path / "e.mbox"
     path.write_bytes(b"")
-    assert fails(path) == f"{path}:1: empty file, no e-mail messages to read"
+    assert fails(path) == f"{path}:1: error: empty file, no e-mail messages to read"
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,7 +51,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(CsvReader, "read", denied)
     path = tmp_path / "locked.csv"
     path.write_text("id,body\n1,hi\n")
-    assert fails(path) == f"{path}: cannot read the file (Permission denied); check the path and its permissions"
+    assert fails(path) == f"{path}: error: cannot read the file (Permission denied); check the path and its permissions"
 
 
 def test_header_only_is_a_warning(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_header_only_is_a_warning(tmp_path: Path) -> None:
 def test_binary_data(tmp_path: Path, name: str, data: bytes, what: str) -> None:
     path = tmp_path / name
     path.write_bytes(data)
-    assert fails(path).startswith(f"{path}:1: binary data, not a ticket log")
+    assert fails(path).startswith(f"{path}:1: error: binary data, not a ticket log")
     assert fails(path).endswith(what)
 
 
@@ -81,14 +81,14 @@ def test_encoding_that_changes_part_way(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     rows = "".join(f"{i},plain ascii question number {i}\n" for i in range(5000))  # > the detection sample
     path.write_bytes(b"id,body\n" + rows.encode() + "5000,caf\u00e9 cr\u00e8me\n".encode("cp1252"))
-    assert fails(path) == (f"{path}:5002: cannot decode byte 0xe9 as utf-8: the file mixes encodings; "
+    assert fails(path) == (f"{path}:5002: error: cannot decode byte 0xe9 as utf-8: the file mixes encodings; "
                            "save it as CSV UTF-8")
 
 
 def test_undetectable_encoding(tmp_path: Path) -> None:
     path = tmp_path / "odd.csv"
     path.write_bytes(b"id,body\n1," + bytes(range(0x80, 0x100)) * 2 + b"\n")  # every high byte: no encoding fits
-    assert fails(path) == (f"{path}:1: cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); "
+    assert fails(path) == (f"{path}:1: error: cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); "
                            "save the file as CSV UTF-8")
 
 
@@ -105,12 +105,12 @@ def test_format_override_and_sniffing(tmp_path: Path) -> None:
         reader_for(odd, "xls")
     nothing = tmp_path / "notes.dat"
     nothing.write_text("just some words\n")
-    assert fails(nothing) == (f"{nothing}:1: cannot tell the ticket format from the name or the content; use "
+    assert fails(nothing) == (f"{nothing}:1: error: cannot tell the ticket format from the name or the content; use "
                               "--format csv|json|zendesk|mbox|eml")
 
 
 def test_missing_path(tmp_path: Path) -> None:
-    assert fails(tmp_path / "nope.csv") == f"{tmp_path / 'nope.csv'}: no such file or folder; check the --tickets path"
+    assert fails(tmp_path / "nope.csv") == f"{tmp_path / 'nope.csv'}: error: no such file or folder; check the --tickets path"
 
 
 def test_duplicate_ids_counted_once_across_files(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     profiles = normalize(space.transform([tokens(article_profile(a), None) for a in articles])) if articles else None
     n = len(rows.ids)
     covered = int(rows.verdict.sum())
-    unanswered = int((~rows.answered).sum())
+    known = _known(rows)
+    unanswered = int((known & ~rows.answered).sum()) if known.any() or not n else None  # None: no reply column
     off = int((rows.gap == -1).sum())
     suggest = Suggester(kb, articles, table, rows)
     return {
@@ -31,7 +32,8 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
         "calibration": cal.as_dict(),
         "totals": {
             "tickets": n, "covered": covered, "gap": n - covered, "off_topic": off,
-            "unanswered": unanswered, "answered": n - unanswered,
+            "unanswered": unanswered, "answered": int((known & rows.answered).sum()) if unanswered is not None
+            else None,
             "linked": int((np.array(table.linked) >= 0).sum()) if n else 0,
             "coverage": round(covered / n, 4) if n else 0.0,
             "duplicates": table.duplicates, "redacted": dict(sorted(redacted.items())),
@@ -176,7 +178,8 @@ def _gap(gid, topic, n, periods, table, X, articles, profiles, suggest: Suggeste
         "trend": [{"period": p, "count": counts[p]} for p in sorted(counts) if p],
         "examples": examples, "nearest_article": nearest, "nearest_score": round(score, 4),
         "suggested_level": level, "suggested_stage": stage, "suggested_title": title,
-        "answered": int(sum(table.answered[i] for i in topic.members)),
+        "answered": int(sum(table.answered[i] for i in topic.members))
+        if not table.replies_known or any(table.replies_known[i] for i in topic.members) else None,
         "best_reply": " ".join(table.reply[answered[0]].split())[:1000] if answered else None,
     }
 
@@ -227,8 +230,16 @@ def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]
     return out
 
 
+def _known(rows) -> np.ndarray:
+    """Per ticket: does the export say whether the team replied (False: it has no reply column)."""
+    return np.ones(len(rows.ids), bool) if rows.answered_known is None else rows.answered_known
+
+
 def _unanswered(table, rows) -> dict:
-    idx = np.flatnonzero(~rows.answered)
+    known = _known(rows)
+    if len(rows.ids) and not known.any():  # the export has no replies: nothing to say about them
+        return {"count": None, "share": None, "covered": None, "gap": None, "by_channel": {}, "examples": []}
+    idx = np.flatnonzero(known & ~rows.answered)
     chans = Counter(table.channel[i] for i in idx)
     order = sorted(idx, key=lambda i: -(table.created[i] if table.created[i] == table.created[i] else 0))
     return {"count": int(len(idx)), "share": round(len(idx) / len(rows.ids), 4) if len(rows.ids) else 0.0,

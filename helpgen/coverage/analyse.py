@@ -36,6 +36,7 @@ class Table:
     created: list[float] = field(default_factory=list)  # epoch seconds, nan when unknown
     channel: list[str] = field(default_factory=list)
     answered: list[bool] = field(default_factory=list)
+    replies_known: list[bool] = field(default_factory=list)  # False: the export does not say (no reply column)
     first_hours: list[float] = field(default_factory=list)
     linked: list[int] = field(default_factory=list)  # article index, -1 = none
     reply: list[str] = field(default_factory=list)
@@ -55,6 +56,7 @@ class Rows:
     gap: np.ndarray  # gap id (1-based), 0 = none, -1 = off-topic
     answered: np.ndarray
     article_ids: list[str]
+    answered_known: np.ndarray | None = None  # bool per ticket; None = all known
 
 
 @dataclass
@@ -103,8 +105,9 @@ def _append(t: Table, ticket: Ticket, when: float, index: Mapping[str, int]) -> 
     t.texts.append(ticket.text)
     t.created.append(when)
     t.channel.append(ticket.channel or "unknown")
-    answered = ticket.answered and ticket.status not in ("closed_without_reply",)
+    answered = bool(ticket.answered) and ticket.status not in ("closed_without_reply",)
     t.answered.append(answered)
+    t.replies_known.append(ticket.answered is not None)
     frh = ticket.first_response_hours
     t.first_hours.append(float("nan") if frh is None or frh < 0 else frh)
     link = -1
@@ -180,7 +183,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
-                answered, art_ids)
+                answered, art_ids, np.array(table.replies_known, bool))
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
     return CoverageResult(data, rows)
 

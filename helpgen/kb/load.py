@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from helpgen.charset import guess_encoding
 from helpgen.config import Config, did_you_mean, load_config, yaml_error_line, yaml_with_lines
 from helpgen.errors import ContentError, Problem
 from helpgen.kb import markdown_compat as compat
@@ -112,10 +113,7 @@ def read_text(root: Path, rel: str, sink: _Sink) -> str | None:
 
 
 def _guess_encoding(data: bytes) -> str:
-    from charset_normalizer import from_bytes  # imported late: only needed for broken files
-
-    best = from_bytes(data).best()
-    return best.encoding if best is not None else "binary data"
+    return guess_encoding(data) or "binary data"
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -335,6 +333,10 @@ class _Fields:
             return value.date()
         if isinstance(value, date):
             return value
+        if isinstance(value, str) and (why := _impossible_date(value)):
+            self.sink.error(self.rel, self.lines.get(key, 1), f"`{key}: {value}` is not a real date ({why}), "
+                                                              "write it as YYYY-MM-DD such as 2025-01-31")
+            return None
         self._bad(key, "a date such as 2025-01-31")
         return None
 
@@ -362,6 +364,18 @@ class _Fields:
             self._bad(key, "a whole number")
             return None
         return value
+
+
+def _impossible_date(text: str) -> str:
+    """Why a YYYY-MM-DD text is no day of the calendar (`month must be in 1..12`), "" when not that shape."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip())
+    if not m:
+        return ""
+    try:
+        date(*map(int, m.groups()))
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def _shown(value: Any) -> str:
@@ -426,9 +440,18 @@ def _term(rel: str, line: int, item: Any, lang: str, sink: _Sink) -> GlossaryTer
     if not isinstance(definition, str) or not definition.strip():
         sink.error(rel, line, f"glossary term `{term}` has no definition, add `definition: ...`")
         return None
-    aliases = item.get("aliases") or ()
-    aliases = (aliases,) if isinstance(aliases, str) else tuple(str(a) for a in aliases if isinstance(a, (str, int)))
-    return GlossaryTerm(term, definition.strip(), aliases, line, lang)
+    aliases = item.get("aliases")
+    if aliases is None:
+        aliases = ()
+    elif isinstance(aliases, str):
+        aliases = (aliases,)
+    elif isinstance(aliases, list) and all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in aliases):
+        aliases = tuple(str(a) for a in aliases)
+    else:
+        sink.error(rel, line, f"glossary term `{term}`: `aliases` must be a list of words such as "
+                              f"`aliases: [PIN, passcode]`, got {_shown(aliases)}")
+        return None
+    return GlossaryTerm(term, definition.strip(), tuple(a.strip() for a in aliases if a.strip()), line, lang)
 
 
 # --- What's new ----------------------------------------------------------------------------------

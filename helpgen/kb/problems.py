@@ -17,13 +17,23 @@ def collect_problems(path: Path, *, verbose: bool = False) -> tuple[KnowledgeBas
     return kb, sorted(problems + check_kb(kb, verbose=verbose))
 
 
+def build_problems(path: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """(kb, problems) as collect_problems, but helpgen.yml problems come back as errors with kb None."""
+    try:
+        return collect_problems(path)
+    except ConfigError as exc:
+        if not exc.problems:
+            raise
+        return None, list(exc.problems)
+
+
 def check_report(path: Path, *, verbose: bool = False) -> tuple[list[Problem], dict[str, list[str]]]:
     """(every problem of the KB, language -> ids of untranslated articles); helpgen.yml problems
     come back as errors instead of raised."""
     try:
         kb, problems = collect_problems(path, verbose=verbose)
     except ConfigError as exc:
-        if not getattr(exc, "problems", None):
+        if not exc.problems:
             raise
         return list(exc.problems), {}
     return problems, {lang: [a.id for a in articles] for lang, articles in untranslated(kb).items()}

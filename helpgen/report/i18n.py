@@ -13,6 +13,10 @@ EN: dict[str, str] = {
     "title": "Coverage report: {name}",
     "headline": "{pct} of {tickets} are answered by an article ({covered} covered, {gap} gaps); "
                 "{unanswered} got no reply from the team.",
+    "headline_no_replies": "{pct} of {tickets} are answered by an article ({covered} covered, {gap} gaps); "
+                           "the export has no replies, so whether the team answered them is unknown.",
+    "nobody_unknown": "Unknown: the export has no reply column. Export the first reply (or its time) too, to see "
+                      "the questions nobody answered.",
     "tickets": "{n} tickets",
     "redacted": "Personal data redacted: {items}.",
     "redacted_item": "{n} {kind}",
@@ -48,6 +52,9 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "title": "帮助中心覆盖报告：{name}",
     "headline": "{tickets}中，{pct} 可由帮助文章解答（已覆盖 {covered} 条，缺口 {gap} 条）；{unanswered} 条没有得到客服回复。",
+    "headline_no_replies": "{tickets}中，{pct} 可由帮助文章解答（已覆盖 {covered} 条，缺口 {gap} 条）；导出文件没有回复列，"
+                           "无法得知客服是否回复。",
+    "nobody_unknown": "未知：导出文件没有回复列。请一并导出首次回复（或其时间），才能看到无人回复的问题。",
     "tickets": "{n} 条工单",
     "redacted": "已隐去个人信息：{items}。",
     "redacted_item": "{kind} {n} 处",
@@ -79,7 +86,7 @@ ZH: dict[str, str] = {
     "trend": "趋势",
 }
 
-ZH_KINDS = {"email": "邮箱", "phone": "电话号码", "card": "银行卡号", "iban": "IBAN 账号", "ip": "IP 地址"}
+ZH_KINDS = {"email": "邮箱", "phone": "电话号码", "card": "银行卡号", "iban": "IBAN 账号", "ip": "IP 地址", "name": "姓名"}
 ZH_MODES = {"history": "历史工单（客服回复中链接的文章）+ 文本匹配", "text": "仅文本匹配"}
 _EN_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 

@@ -92,14 +92,21 @@ def assignment_rows(rows):
                "article": rows.article_ids[rows.article[i]] if covered and rows.article[i] >= 0 else "",
                "score": f"{float(rows.score[i]):.4f}",
                "gap_id": "" if covered else ("off-topic" if gap == -1 else str(gap) if gap > 0 else ""),
-               "answered_by_team": "true" if rows.answered[i] else "false"}
+               "answered_by_team": _team_verdict(rows, i)}
+
+
+def _team_verdict(rows, i: int) -> str:
+    """true / false, or unknown when the export has no reply column."""
+    if rows.answered_known is not None and not rows.answered_known[i]:
+        return "unknown"
+    return "true" if rows.answered[i] else "false"
 
 
 def write_assignments(rows, fh, path: Path) -> None:
     """CSV, or JSON Lines when the file name ends in .jsonl/.json."""
     if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
         for row in assignment_rows(rows):
-            row["answered_by_team"] = row["answered_by_team"] == "true"
+            row["answered_by_team"] = {"true": True, "false": False}.get(row["answered_by_team"])
             row["score"] = float(row["score"])
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
@@ -131,8 +138,18 @@ def _msgs(data: dict) -> Messages:
 
 def headline(data: dict) -> str:
     t, m = data["totals"], _msgs(data)
+    if t["unanswered"] is None:
+        return m("headline_no_replies", pct=m.pct(t["coverage"]), tickets=m.tickets(t["tickets"]),
+                 covered=m.num(t["covered"]), gap=m.num(t["gap"]))
     return m("headline", pct=m.pct(t["coverage"]), tickets=m.tickets(t["tickets"]), covered=m.num(t["covered"]),
              gap=m.num(t["gap"]), unanswered=m.num(t["unanswered"]))
+
+
+def _nobody_line(m: Messages, un: dict) -> str:
+    if un["count"] is None:
+        return m("nobody_unknown")
+    return m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]), gap=m.num(un["gap"]),
+             covered=m.num(un["covered"]))
 
 
 def _md_escape(text: str) -> str:
@@ -205,8 +222,7 @@ def render_markdown(data: dict) -> str:
                                   n=m.tickets(a["covered_tickets"])))
         out += [f"  - {_md_escape(q)}" for q in a["top_phrasings"]]
     un = data["unanswered"]
-    out += ["", f"## {m('nobody')}", "", m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]),
-                                            gap=m.num(un["gap"]), covered=m.num(un["covered"])), ""]
+    out += ["", f"## {m('nobody')}", "", _nobody_line(m, un), ""]
     out += [f"- {_md_escape(e)}" for e in un["examples"]]
     out += ["", f"### {m('first_response')}", "", f"**{_md_escape(rt['statement'])}**", "",
             "| " + " | ".join(m(k) for k in ("col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
@@ -262,8 +278,7 @@ def render_html(data: dict) -> str:
         ph = "".join(f"<li>{e(q)}</li>" for q in a["top_phrasings"])
         url = f"<br><small>{e(a['url'])}</small>" if a.get("url") else ""
         h.append(f"<tr><td>{e(a['id'])}{url}</td><td>{m.num(a['covered_tickets'])}</td><td><ul>{ph}</ul></td></tr>")
-    line = m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]), gap=m.num(un["gap"]),
-             covered=m.num(un["covered"]))
+    line = _nobody_line(m, un)
     h.append(f"</table><h2>{e(m('nobody'))}</h2><p>{e(line)}</p><ul>"
              + "".join(f"<li>{e(x)}</li>" for x in un["examples"]) + "</ul>")
     cls = "" if rt["kept"] else ' class="bad"'

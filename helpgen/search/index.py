@@ -8,6 +8,7 @@ article. Differences from the browser are listed in docs/search.md.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -305,13 +306,18 @@ def evaluate(ranked: Iterable[tuple[str, Sequence[str], list[str]]], depth: int 
 def read_questions(path: Path) -> list[tuple[str, list[str]]]:
     """Rows of a `question,expected_article` CSV (several ids may be separated by `|`)."""
     from helpgen.errors import ContentError
+    from helpgen.encoding import read_text_file  # the encoding detection of ticket CSVs (Latin-1, GBK...)
 
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with io.StringIO(read_text_file(path), newline="") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"question", "expected_article"} <= set(reader.fieldnames):
             raise ContentError("needs the columns `question,expected_article` in its first line", str(path), 1)
         rows = []
-        for line, row in enumerate(reader, start=2):
+        try:
+            rows_read = list(enumerate(reader, start=2))
+        except csv.Error as exc:
+            raise ContentError(f"not a readable CSV file ({exc}), save it as CSV UTF-8", str(path), reader.line_num) from None
+        for line, row in rows_read:
             question, expected = (row.get("question") or "").strip(), (row.get("expected_article") or "").strip()
             if not question or not expected:
                 raise ContentError("empty question or expected_article, fill both columns", str(path), line)

@@ -78,11 +78,14 @@ def channel_name(view: View, channel: Channel) -> str:
 
 
 def response_time(view: View) -> str:
-    """The promise shown in every "Still need help?" block: the first channel's, in this language."""
-    for channel in view.kb.config.support.all_channels:
-        if channel.response_time:
-            return channel.text("response_time", view.lang)
-    return view.kb.config.support.response_time_in(view.lang)
+    """The promise shown in every "Still need help?" block, in this language: `support.response_time` when
+    helpgen.yml sets it, else the first channel's that has one."""
+    support = view.kb.config.support
+    if not view.kb.config.line_of("support.response_time"):
+        for channel in support.all_channels:
+            if channel.response_time:
+                return channel.text("response_time", view.lang)
+    return support.response_time_in(view.lang)
 
 
 def support_page(view: View) -> str:

@@ -9,9 +9,11 @@ from helpgen.tickets.links import LinkFinder
 from helpgen.tickets.model import Reply, Ticket
 from helpgen.tickets.readers import FORMATS, READERS, ReadContext, parse_mapping, reader_for
 from helpgen.tickets.readers.base import check_mapping
+from helpgen.encoding import read_text_file
 from helpgen.tickets.redact import Redactor
 
-__all__ = ["FORMATS", "Redactor", "Reply", "Ticket", "expand_paths", "parse_mapping", "read_tickets"]
+__all__ = ["FORMATS", "Redactor", "Reply", "Ticket", "expand_paths", "parse_mapping", "read_text_file",
+           "read_tickets"]
 SKIPPED_NAMES = ("readme", "license", "changelog")
 
 

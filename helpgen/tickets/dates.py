@@ -4,22 +4,29 @@ Accepted, mixed freely within one file: ISO 8601 (`2026-01-05T14:03:00Z`, `2026-
 or month/day with `/`, `.` or `-` (`05/01/2026 14:03`; the order is inferred from the first unambiguous value
 in the file, day first until then), month names (`Jan 5, 2026 2:03 PM`, `5 January 2026`), RFC 2822
 (`Mon, 05 Jan 2026 14:03:00 +0100`) and epoch seconds or milliseconds.
+
+python-dateutil reads every text form, told whether the day comes first. Two fast paths give the same
+results for what most exports write: ISO 8601 (`datetime.fromisoformat`) and `dd/mm/yyyy hh:mm`.
 """
 from __future__ import annotations
 
+import math
 import re
+import warnings
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+
+from dateutil import parser as dateutil_parser
 
 NUMERIC_RE = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*(.*)$")
 ZONE_WORDS = re.compile(r"\s*\b(?:UTC|GMT|Z)\s*$")
-NAMED_FORMATS = (
-    "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y", "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%B %d, %Y",
-    "%d %b %Y %H:%M", "%d %b %Y", "%d %B %Y %H:%M", "%d %B %Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
-    "%d %b %Y %H:%M:%S", "%b %d %Y %H:%M:%S",
-    "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",  # Jira
-)
+EPOCH_RE = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")
+ISO_START_RE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+YEAR_FIRST_RE = re.compile(r"\d{4}\D")
+# Two defaults that differ in year, month and day: a text that leaves one of them out parses differently
+# with each, and is refused (dateutil would otherwise fill it in from today: not reproducible).
+DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z
 
 
 class DateParser:
@@ -43,19 +50,17 @@ class DateParser:
         text = str(value).strip()
         if not text:
             return None
-        if len(text) >= 10 and text[4] == "-":
-            try:
-                result = datetime.fromisoformat(text)
-                return result if result.tzinfo else result.replace(tzinfo=timezone.utc)
-            except ValueError:
-                pass
-        for parse in (_from_epoch_text, _from_iso, self._from_numeric, _from_named, _from_rfc2822):
-            result = parse(text)
-            if result is not None:
-                return result if result.tzinfo else result.replace(tzinfo=timezone.utc)
-        raise ValueError(text)
+        if EPOCH_RE.fullmatch(text):
+            return _epoch(float(text))
+        result = _from_iso(text) if ISO_START_RE.match(text) else None
+        if result is None:
+            result = self._from_numeric(text)
+        if result is None:
+            result = self._from_dateutil(text)
+        return result if result.tzinfo else result.replace(tzinfo=timezone.utc)
 
     def _from_numeric(self, text: str) -> datetime | None:
+        """Fast path for `05/01/2026 14:03` (what dateutil gives for it, without its tokenizer)."""
         m = NUMERIC_RE.match(text)
         if not m:
             return None
@@ -63,73 +68,48 @@ class DateParser:
         a, b = int(a), int(b)
         if self.dayfirst is None and (a > 12 or b > 12):
             self.dayfirst = a > 12
+        if ampm or len(year) == 2:
+            return None  # 12-hour clocks and two-digit years: dateutil's rules
         day, month = (a, b) if self.dayfirst in (None, True) else (b, a)
         if day > 31 or month > 12:
             day, month = month, day
-        hour_n = int(hour or 0) % 12 + (12 if ampm and ampm.lower() == "pm" else 0) if ampm else int(hour or 0)
-        year_n = int(year) + (2000 if len(year) == 2 else 0)
         try:
-            naive = datetime(year_n, month, day, hour_n, int(minute or 0), int(second or 0))
+            naive = datetime(int(year), month, day, int(hour or 0), int(minute or 0), int(second or 0))
         except ValueError:
             return None
         return _with_zone(naive, rest)
 
+    def _from_dateutil(self, text: str) -> datetime:
+        if len(text) > 100:
+            raise ValueError(text[:40])
+        dayfirst = self.dayfirst in (None, True) and not YEAR_FIRST_RE.match(text)  # 2026/01/05 is y/m/d
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an unknown zone name (EST) is read as UTC, not printed
+            try:
+                first, second = (dateutil_parser.parse(text, dayfirst=dayfirst, default=d) for d in DEFAULTS)
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise ValueError(text) from exc
+        if first != second:
+            raise ValueError(f"{text}: no full date (day, month and year)")
+        return first
+
 
 def _epoch(seconds: float) -> datetime:
+    """Epoch seconds (or milliseconds, when too large for seconds); ValueError outside years 1970-9999."""
+    if math.isnan(seconds) or math.isinf(seconds):
+        raise ValueError(f"{seconds} is not a timestamp")
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
+    if not 0 <= seconds <= MAX_EPOCH:
+        raise ValueError(f"{seconds:g} seconds is not a date between 1970 and 9999")
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-EPOCH_RE = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")
-ISO_START_RE = re.compile(r"\d{4}-?\d{2}-?\d{2}")
-
-
-def _from_epoch_text(text: str) -> datetime | None:
-    if EPOCH_RE.fullmatch(text):
-        return _epoch(float(text))
-    return None
-
-
 def _from_iso(text: str) -> datetime | None:
-    if not ISO_START_RE.match(text):
-        return None
     cleaned = ZONE_WORDS.sub("", text) if not text.endswith("Z") else text
     try:
-        result = datetime.fromisoformat(cleaned)
+        return datetime.fromisoformat(cleaned)
     except ValueError:
-        return None
-    return result
-
-
-# What NAMED_FORMATS can match: ASCII letters (month names, AM/PM; plus the few non-ASCII letters that re's
-# IGNORECASE folds onto them), digits, whitespace, `,`, `:` and `/`. Anything else cannot match: skip strptime,
-# whose regex cache (5 formats in Python 3.11) thrashes when many formats are tried.
-NAMED_CHARS_RE = re.compile(r"[A-Za-z\d\s,:/\u0130\u0131\u017f\u212a]+")
-ASCII_DIGIT_RE = re.compile(r"[0-9]")  # every named format has %d, which starts with an ASCII digit
-_last_named = [NAMED_FORMATS[0]]  # the format that matched last is tried first
-
-
-def _from_named(text: str) -> datetime | None:
-    cleaned = ZONE_WORDS.sub("", text.replace(" at ", " "))
-    if not NAMED_CHARS_RE.fullmatch(cleaned) or not ASCII_DIGIT_RE.search(cleaned) or \
-            ("/" not in cleaned and cleaned.upper() == cleaned.lower()):
-        return None  # every named format needs a digit and a month name, AM/PM or a `/`
-    last = _last_named[0]
-    for fmt in (last, *NAMED_FORMATS):  # at most one format matches a whole text, so the order is free
-        try:
-            result = datetime.strptime(cleaned, fmt)
-        except ValueError:
-            continue
-        _last_named[0] = fmt
-        return result
-    return None
-
-
-def _from_rfc2822(text: str) -> datetime | None:
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
         return None
 
 

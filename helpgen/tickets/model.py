@@ -28,6 +28,7 @@ class Ticket:
     linked_articles: tuple[str, ...] = ()  # article ids linked from the team's replies
     source: str = ""  # file the ticket came from
     line: int = 0  # line (or record number) in that file
+    replies_known: bool = True  # False when the export has no reply field (a help desk's view export)
 
     @property
     def text(self) -> str:
@@ -35,9 +36,12 @@ class Ticket:
         return f"{self.subject}\n{self.question}".strip() if self.subject and self.subject not in self.question else self.question
 
     @property
-    def answered(self) -> bool:
-        """The team verdict: True when the team replied at least once."""
-        return any(r.text.strip() for r in self.replies)
+    def answered(self) -> bool | None:
+        """The team verdict: True when the team replied at least once (a reply text or a reply time), False
+        when it did not, None when the export does not say (it has no reply column)."""
+        if not self.replies_known:
+            return None
+        return any(r.text.strip() or r.at is not None for r in self.replies)
 
     @property
     def first_response_hours(self) -> float | None:

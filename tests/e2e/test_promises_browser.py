@@ -130,4 +130,4 @@ def test_chinese_home_page_has_no_english_but_marked_untranslated_titles(page, s
     config = yaml.safe_load((REPO / "sample_kb" / "helpgen.yml").read_text(encoding="utf-8"))
     own |= _latin_words(config["name"]) | _latin_words(yaml.safe_dump(config, allow_unicode=True).split("zh:", 1)[-1])
     assert left - own == set()
-    assert "（英文）" in text and "入门上手" in text and "30 分钟" in text
+    assert "（英文）" in text and "入门上手" in text and "1 个工作日" in text

@@ -212,6 +212,7 @@ class RecordBuilder:
         if not question and not subject:
             ctx.warn(self.path, line, "no question text (empty `body`), row skipped")
             return None
+        known = replies is not None or "reply" in rec or "replied_at" in rec  # else the export has no replies
         if replies is None:
             replies = ((text_of(get("reply")), get("replied_at")),)
         built, links = self._replies(replies, line, redact)
@@ -219,7 +220,8 @@ class RecordBuilder:
         return Ticket(id=ident, created=self.when(get("created_at"), line, "created_at"),
                       channel=channel_of(get("channel")), subject=subject, question=question or subject,
                       replies=built, status=" ".join(text_of(get("status")).split()).lower(),
-                      tags=tags_of(get("tags")), linked_articles=links, source=self.source, line=line)
+                      tags=tags_of(get("tags")), linked_articles=links, source=self.source, line=line,
+                      replies_known=known)
 
     def _replies(self, replies: Sequence[tuple[Any, Any]], line: int,
                  redact: Callable[[str], str]) -> tuple[tuple[Reply, ...], tuple[str, ...]]:
@@ -229,6 +231,9 @@ class RecordBuilder:
         for raw, at in replies:
             raw = text_of(raw)
             if not raw.strip():
+                when = self.when(at, line, "replied_at") if at not in (None, "") else None
+                if when is not None:  # a first-reply time without its text (a view export): the team replied
+                    built.append(Reply("", when))
                 continue
             text = clean_message(html_to_text(raw))
             found = self.ctx.links.find(text)

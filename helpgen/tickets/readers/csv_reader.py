@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
 from pathlib import Path
 from operator import itemgetter
@@ -10,20 +11,34 @@ from typing import Callable, Iterator
 from helpgen.errors import TicketError
 from helpgen.tickets.model import Ticket
 from helpgen.tickets.readers.base import ReadContext, Reader, RecordBuilder, resolve_columns
-from helpgen.tickets.readers.encoding import decoded_lines, head_text, open_binary
+from helpgen.encoding import decoded_lines, head_text, open_binary
 
 DELIMITERS = (",", "\t", ";", "|")
 PROGRESS_EVERY = 2000
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-def pick_delimiter(header: str, suffix: str) -> str:
-    """Tab for .tsv/.tab; else whichever of , TAB ; | the header line uses most."""
+SNIFF_LINES = 50
+SNIFF_CHARS = 64 * 1024
+
+
+def pick_dialect(sample: str, suffix: str) -> tuple[str, str]:
+    """(delimiter, quote character): tab for .tsv/.tab; else what csv.Sniffer finds in the first lines among
+    , TAB ; |; when it cannot tell, whichever of those the header line uses most, with `"` quotes."""
     if suffix in (".tsv", ".tab"):
-        return "\t"
+        return "\t", '"'
+    header = sample.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(sample[:SNIFF_CHARS], delimiters="".join(DELIMITERS))
+    except csv.Error:
+        dialect = None
+    if dialect is not None and dialect.delimiter in header:
+        # a quote other than `"` only when the header itself is quoted with it (an apostrophe in a message
+        # can look like a quote to the sniffer)
+        return dialect.delimiter, dialect.quotechar if dialect.quotechar in header else '"'
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return (best if counts[best] else ","), '"'
 
 
 class CsvReader(Reader):
@@ -46,8 +61,9 @@ class CsvReader(Reader):
 
     def _rows(self, path: Path, ctx: ReadContext, raw, lines: Iterator[str]) -> Iterator[Ticket]:
         self._line = 1
-        header_line = next(lines, "")
-        reader = csv.reader(_chain(header_line, lines), delimiter=pick_delimiter(header_line, path.suffix.lower()))
+        head = list(itertools.islice(lines, SNIFF_LINES))
+        delimiter, quote = pick_dialect("".join(head), path.suffix.lower())
+        reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter, quotechar=quote)
         header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
         if not any(header):
             raise TicketError("empty file, no tickets to read; export the tickets again", str(path), 1)
@@ -82,8 +98,3 @@ def _picker(positions: tuple[int, ...]) -> Callable[[list[str]], tuple[str, ...]
     if len(positions) == 1:
         return lambda row, i=positions[0]: (row[i],)
     return itemgetter(*positions)
-
-
-def _chain(first: str, stream) -> Iterator[str]:
-    yield first
-    yield from stream

@@ -5,11 +5,13 @@ With no team_domains, the first sender of a thread is the customer and every oth
 """
 from __future__ import annotations
 
+import mailbox
 import re
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.header import decode_header, make_header
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -17,7 +19,7 @@ from typing import Iterable, Iterator
 from helpgen.errors import TicketError
 from helpgen.tickets.model import Ticket
 from helpgen.tickets.readers.base import ReadContext, Reader, RecordBuilder
-from helpgen.tickets.readers.encoding import MAGIC
+from helpgen.encoding import MAGIC
 from helpgen.tickets.text import clean_message, html_to_text
 
 SUBJECT_PREFIX_RE = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]\s*)+",
@@ -42,25 +44,51 @@ class Mail:
 
 def parse_mail(data: bytes, source: Path, line: int) -> Mail:
     msg = _parser.parsebytes(data)
-    refs = tuple(re.findall(r"<[^<>\s]+>", f"{msg.get('References', '')} {msg.get('In-Reply-To', '')}"))
-    return Mail(msgid=str(msg.get("Message-ID", "")).strip(), refs=refs, subject=str(msg.get("Subject", "")),
-                sender=_address(msg.get_all("From", [])), to=tuple(a for _, a in getaddresses(msg.get_all("To", []))),
-                date=str(msg.get("Date", "")), body=clean_message(_body(msg)), source=source, line=line)
+    refs = tuple(re.findall(r"<[^<>\s]+>", f"{header(msg, 'References')} {header(msg, 'In-Reply-To')}"))
+    return Mail(msgid=header(msg, "Message-ID").strip(), refs=refs, subject=header(msg, "Subject"),
+                sender=_address(header(msg, "From")), to=tuple(a for _, a in _addresses(header(msg, "To"))),
+                date=header(msg, "Date"), body=clean_message(_body(msg)), source=source, line=line)
 
 
-def _address(headers: list) -> str:
-    pairs = getaddresses([str(h) for h in headers])
+def header(msg: EmailMessage, name: str) -> str:
+    """A header as text. The structured header parser of the email package raises (even IndexError) on
+    some malformed values; then the raw value is used, with its encoded words decoded where they decode."""
+    try:
+        return str(msg.get(name, "") or "")
+    except Exception:  # noqa: BLE001 - any parser failure: fall back to the raw text
+        raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+        try:
+            return str(make_header(decode_header(raw)))
+        except Exception:  # noqa: BLE001
+            return raw
+
+
+def _addresses(value: str) -> list[tuple[str, str]]:
+    try:
+        return getaddresses([value])
+    except Exception:  # noqa: BLE001 - a malformed address list: no address
+        return []
+
+
+def _address(value: str) -> str:
+    pairs = _addresses(value)
     return pairs[0][1].lower() if pairs else ""
 
 
 def _body(msg: EmailMessage) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
+    try:
+        part = msg.get_body(preferencelist=("plain", "html"))
+    except Exception:  # noqa: BLE001 - a malformed MIME structure: read the raw payload
+        part = None if msg.is_multipart() else msg
     if part is None:
         return ""
     try:
         content = part.get_content()
-    except (LookupError, UnicodeError):
-        content = part.get_payload(decode=True).decode("utf-8", errors="replace")
+    except Exception:  # noqa: BLE001 - unknown charset, bad base64, ...: decode what is there
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload or "")
+    if not isinstance(content, str):
+        content = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else ""
     return html_to_text(content) if part.get_content_subtype() == "html" else content
 
 
@@ -159,24 +187,17 @@ class MboxReader(EmailReader):
         return head.startswith(b"From ")
 
     def messages(self, path: Path, ctx: ReadContext) -> Iterator[Mail]:
+        """The messages as the standard `mailbox` module splits the file (at every `From ` line)."""
         with open(path, "rb") as f:
             _refuse(f.read(4096), path)
             f.seek(0)
-            chunk: list[bytes] = []
-            start, blank = 1, True
-            for n, line in enumerate(f, 1):
-                if line.startswith(b"From ") and blank:
-                    if chunk:
-                        yield parse_mail(b"".join(chunk), path, start)
-                    chunk, start = [], n + 1
-                else:
-                    chunk.append(line[1:] if re.match(rb">+From ", line) else line)
-                blank = not line.strip()
-                if n % 20000 == 0:
-                    ctx.tick(f.tell())
-            if chunk:
-                yield parse_mail(b"".join(chunk), path, start)
-            ctx.tick(f.tell())
+            starts = [n + 1 for n, line in enumerate(f, 1) if line.startswith(b"From ")]
+        box = mailbox.mbox(path, create=False)
+        try:
+            for n, key in enumerate(box.iterkeys()):
+                yield parse_mail(box.get_bytes(key), path, starts[n] if n < len(starts) else 1)
+        finally:
+            box.close()
 
 
 class EmlReader(EmailReader):

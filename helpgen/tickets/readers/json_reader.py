@@ -1,21 +1,24 @@
 """JSON Lines, JSON arrays and Zendesk ticket exports (incremental export, tickets with comments)."""
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+import ijson
+
 from helpgen.errors import TicketError
 from helpgen.tickets.model import Ticket
 from helpgen.tickets.readers.base import ReadContext, Reader, RecordBuilder, resolve_columns
-from helpgen.tickets.readers.encoding import decode_error, head_text, open_text
-from helpgen.tickets.readers.jsonstream import JsonStream
+from helpgen.encoding import decode_error, head_text, open_text
 
 TICKET_ARRAYS = ("tickets", "conversations", "results", "records", "items", "data", "requests")
 SIDE_ARRAYS = ("comments", "users")
 AGENT_ROLES = ("agent", "admin")
 PROGRESS_EVERY = 1000
+CHUNK = 64 * 1024  # the longest piece of one line handed to the parser at a time
 
 
 def dotted(rec: Mapping[str, Any], key: str) -> Any:
@@ -58,7 +61,7 @@ class JsonReader(Reader):
         norm = Normaliser(ctx, path)
         with stream:
             try:
-                for n, (rec, line, side) in enumerate(self._records(path, stream, encoding), 1):
+                for n, (rec, line, side) in enumerate(self._records(path, stream, raw, encoding), 1):
                     ticket = norm.ticket(rec, line, side)
                     if ticket is not None:
                         yield ticket
@@ -70,67 +73,150 @@ class JsonReader(Reader):
         if not norm.seen:
             ctx.warn(path, 1, "no tickets in this file")
 
-    def _records(self, path: Path, stream, encoding: str) -> Iterator[tuple[Any, int, Side | None]]:
+    def _records(self, path: Path, stream, raw, encoding: str) -> Iterator[tuple[Any, int, Side | None]]:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             yield from ((r, line, None) for r, line in json_lines(path, stream))
             return
-        js = JsonStream(stream, str(path))
-        first = js.peek()
+        first = _first_char(path, encoding)
         if first == "[":
-            yield from ((r, line, None) for r, line in js.items())
+            yield from ((r, line, None) for r, line in values(path, raw, encoding, ITEMS))
         elif first == "{":
-            yield from self._objects(path, js, encoding)
+            tickets_key = _wrapper_key(path, encoding)
+            if tickets_key is None:  # one ticket object after another (Zendesk's full JSON export)
+                yield from ((r, line, None) for r, line in values(path, raw, encoding, TOP, multiple=True))
+                return
+            side = Side()
+            with open(path, "rb") as f:
+                wanted = {f"{key}.item" for key in SIDE_ARRAYS}
+                for item, _, prefix in values(path, f, encoding, wanted, with_prefix=True):
+                    side.add(prefix.split(".")[0], item)
+            yield from ((r, line, side) for r, line in values(path, raw, encoding, ticket_prefixes()))
         else:
             raise TicketError(f"not JSON: it starts with `{first}`; use --format to name the format", str(path), 1)
-        if js.peek():
-            raise TicketError("invalid JSON: more text after the end of the data; fix the file or export it again",
-                              str(path), js.line)
 
-    def _objects(self, path: Path, js: JsonStream, encoding: str) -> Iterator[tuple[Any, int, Side | None]]:
-        """A wrapper object ({"tickets": [...]}), or one object per line (Zendesk's full JSON export)."""
-        if _is_wrapper(path, encoding):
-            side = _side_items(path, encoding)
-            for key in js.members():
-                if key in TICKET_ARRAYS and js.peek() == "[":
-                    yield from ((r, line, side) for r, line in js.items())
+
+ITEMS = frozenset({"item"})  # the items of a top-level array
+TOP = frozenset({""})  # each top-level value
+
+
+def ticket_prefixes() -> frozenset[str]:
+    return frozenset(f"{key}.item" for key in TICKET_ARRAYS)
+
+
+class LineFeed:
+    """A file handed to ijson one line (at most CHUNK bytes) at a time, so the parser's position is known
+    to the line: ijson parses each chunk as soon as it is read. Text that is not UTF-8 is re-encoded."""
+
+    def __init__(self, f, encoding: str) -> None:
+        name = codecs.lookup(encoding).name
+        self.text = None if name in ("utf-8", "utf-8-sig") else io.TextIOWrapper(f, encoding=encoding,
+                                                                                 errors="strict", newline="")
+        self.f, self.line, self.next_line, self.started = f, 1, 1, False
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing to tell bytes from text
+            return b""
+        if self.text is not None:
+            data = self.text.readline(CHUNK).encode("utf-8")
+        else:
+            data = self.f.readline(CHUNK)
+            if not self.started and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8):]
+        self.started = True
+        if data:
+            self.line = self.next_line
+            self.next_line += data.count(b"\n")
+        return data
+
+    def detach(self) -> None:
+        if self.text is not None:
+            self.text.detach()  # the caller closes the binary file
+
+
+def values(path: Path, f, encoding: str, wanted: frozenset[str] | set[str], *, multiple: bool = False,
+           with_prefix: bool = False) -> Iterator[tuple]:
+    """(value, line it starts on[, prefix]) for every JSON value whose ijson prefix is in `wanted`, built one
+    at a time (constant memory); TicketError naming the line for invalid or truncated JSON."""
+    feed = LineFeed(f, encoding)
+    builder: ijson.ObjectBuilder | None = None
+    depth = start = 0
+    prefix_of = ""
+    try:
+        for prefix, event, value in ijson.parse(feed, multiple_values=multiple, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                if event in STARTS:
+                    depth += 1
+                elif event in ENDS:
+                    depth -= 1
+                    if not depth:
+                        yield (builder.value, start, prefix_of) if with_prefix else (builder.value, start)
+                        builder = None
+            elif prefix in wanted and event != "map_key" and event not in ENDS:
+                if event in STARTS:
+                    builder, depth, start, prefix_of = ijson.ObjectBuilder(), 1, feed.line, prefix
+                    builder.event(event, value)
                 else:
-                    js.value()
-            return
-        while js.peek() == "{":
-            rec, line = js.value()
-            yield rec, line, None
+                    yield (value, feed.line, prefix) if with_prefix else (value, feed.line)
+    except ijson.JSONError as exc:
+        raise json_error(path, feed, exc) from None
+    finally:
+        feed.detach()
 
 
-def _is_wrapper(path: Path, encoding: str) -> bool:
-    """True when the top-level object holds a ticket array (the Zendesk incremental export shape)."""
+STARTS = frozenset({"start_map", "start_array"})
+ENDS = frozenset({"end_map", "end_array"})
+
+
+def json_error(path: Path, feed: LineFeed, exc: Exception) -> TicketError:
+    """The one line for what ijson (yajl) found wrong."""
+    text = str(exc)
+    if text.startswith(("b'", 'b"')):
+        text = text[2:]
+    first = " ".join(text.replace("\\n", "\n").splitlines()[0].split()) if text.strip() else "unreadable JSON"
+    if "premature EOF" in first:
+        return TicketError("truncated JSON: the file ends before the data is complete; the export was cut short, "
+                           "export it again", str(path), max(feed.next_line, 1))
+    if "trailing garbage" in first:
+        return TicketError("invalid JSON: more text after the end of the data; fix the file or export it again",
+                           str(path), feed.line)
+    first = first.removeprefix("parse error: ").removeprefix("lexical error: ").rstrip(".")
+    return TicketError(f"invalid JSON: {first}; fix the file or export it again", str(path), feed.line)
+
+
+def _first_char(path: Path, encoding: str) -> str:
+    """The first character of the data (after a BOM and blanks), '' for none."""
     with open(path, "rb") as f:
-        probe = JsonStream(_text(f, encoding), str(path))
-        for key in probe.members():
-            if key in TICKET_ARRAYS and probe.peek() == "[":
-                return True
-            probe.value()
-    return False
+        text = io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="")
+        while True:
+            chunk = text.read(4096)
+            if not chunk:
+                return ""
+            chunk = chunk.lstrip("\ufeff \t\r\n")
+            if chunk:
+                return chunk[0]
 
 
-def _side_items(path: Path, encoding: str) -> Side:
-    """Comments and users of a wrapper object, read in a first pass (tickets are skipped one by one)."""
-    side = Side()
+def _wrapper_key(path: Path, encoding: str) -> str | None:
+    """The key of the ticket array when the top-level object holds one (the Zendesk incremental export
+    shape), else None: a plain ticket object, or one per line."""
     with open(path, "rb") as f:
-        js = JsonStream(_text(f, encoding), str(path))
-        for key in js.members():
-            if key in SIDE_ARRAYS and js.peek() == "[":
-                for item, _ in js.items():
-                    side.add(key, item)
-            elif key in TICKET_ARRAYS and js.peek() == "[":
-                for _ in js.items():
-                    pass
-            else:
-                js.value()
-    return side
-
-
-def _text(f, encoding: str) -> io.TextIOWrapper:
-    return io.TextIOWrapper(f, encoding=encoding, errors="strict", newline="")
+        feed = LineFeed(f, encoding)
+        try:
+            events = ijson.parse(feed, multiple_values=True, use_float=True)
+            key = None
+            for prefix, event, value in events:
+                if prefix == "" and event == "map_key":
+                    key = value
+                elif prefix == key and event == "start_array" and key in TICKET_ARRAYS:
+                    return key
+                elif prefix == "" and event == "end_map":
+                    return None
+        except ijson.JSONError:
+            return None  # the main pass reports it with its line
+        finally:
+            feed.detach()
+    return None
 
 
 def json_lines(path: Path, stream) -> Iterator[tuple[Any, int]]:

@@ -1,4 +1,5 @@
-"""Opening a ticket log as text: encoding detection that never mangles, and clear errors for non-text."""
+"""Opening a ticket log (or any small text file a user gives, such as a --eval CSV) as text: encoding
+detection that never mangles, and clear errors for non-text."""
 from __future__ import annotations
 
 import codecs
@@ -7,8 +8,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from charset_normalizer import from_bytes
-
+from helpgen.charset import guess_encoding
 from helpgen.errors import TicketError
 from helpgen.text import CJK_RANGES
 
@@ -44,16 +44,16 @@ def detect_encoding(sample: bytes, path: str, complete: bool) -> str:
         raise TicketError("empty file, no tickets to read; export the tickets again", path, 1)
     _refuse_binary(sample, path)
     if b"\x00" in sample:
-        return _utf16_without_bom(sample, path)
+        return _utf16_without_bom(sample, path, complete)
     if _decodes(sample, "utf-8", complete):
         return "utf-8"
     if _looks_chinese(sample, complete):
         return "gb18030"
-    best = from_bytes(sample).best()
-    if best is None or not _decodes(sample, best.encoding, complete):
+    best = guess_encoding(sample)
+    if best is None or not _decodes(sample, best, complete):
         raise TicketError("cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); save the file as "
                           "CSV UTF-8", path, 1)
-    return best.encoding
+    return best
 
 
 def _refuse_binary(sample: bytes, path: str) -> None:
@@ -66,12 +66,12 @@ def _refuse_binary(sample: bytes, path: str) -> None:
                           path, 1)
 
 
-def _utf16_without_bom(sample: bytes, path: str) -> str:
+def _utf16_without_bom(sample: bytes, path: str, complete: bool) -> str:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
-    if odd > half * 0.3 and even < half * 0.05:
+    if odd > half * 0.3 and even < half * 0.05 and _decodes(sample, "utf-16-le", complete):
         return "utf-16-le"
-    if even > half * 0.3 and odd < half * 0.05:
+    if even > half * 0.3 and odd < half * 0.05 and _decodes(sample, "utf-16-be", complete):
         return "utf-16-be"
     raise TicketError("binary data, not a ticket log (it contains NUL bytes); export the tickets as CSV, "
                       "JSON Lines, JSON or mbox", path, 1)
@@ -129,7 +129,8 @@ def decoded_lines(raw: BinaryIO, encoding: str, path: Path) -> Iterator[str]:
         except UnicodeDecodeError as exc:
             raise decode_error(path, n + 1, encoding, exc) from None
         finally:
-            stream.detach()  # the caller closes the binary file
+            if not raw.closed:  # the caller closes the binary file (it may have done so already)
+                stream.detach()
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     plain = codecs.lookup(encoding).name == "utf-8"  # stateless per line: bytes.decode is enough
@@ -151,3 +152,14 @@ def decode_error(path: Path, line: int, encoding: str, exc: UnicodeDecodeError) 
     bad = exc.object[exc.start:exc.start + 1].hex() if isinstance(exc.object, bytes) else "?"
     return TicketError(f"cannot decode byte 0x{bad} as {encoding}: the file mixes encodings; save it as CSV UTF-8",
                        str(path), line)
+
+
+def read_text_file(path: Path) -> str:
+    """A whole small text file (a --eval CSV, say) decoded as ticket logs are: BOM, UTF-8, GB18030, then
+    the best guess (windows-1252 for Western text); TicketError when it is empty, binary or undecodable."""
+    data = Path(path).read_bytes()
+    encoding = detect_encoding(data, str(path), complete=True)
+    try:
+        return data.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise decode_error(path, data[:exc.start].count(b"\n") + 1, encoding, exc) from None
