@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from helpgen.coverage.match import article_profile, tokens
+from helpgen.coverage.phrasing import heading, message_of, question_of
 
 SCHEMA = "helpgen.coverage/1"
 TROUBLE = re.compile(r"\b(not working|doesn'?t work|isn'?t working|won'?t|can'?t|cannot|unable|declined|"
@@ -27,7 +28,8 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     off = int((rows.gap == -1).sum())
     return {
         "schema": SCHEMA,
-        "kb": {"name": kb.config.name, "articles": len(articles)},
+        "kb": {"name": kb.config.name, "articles": len(articles), "site_url": kb.config.site_url or "",
+               "colors": dict(kb.config.colors)},
         "period": _span(created),
         "calibration": cal.as_dict(),
         "totals": {
@@ -41,7 +43,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
         "gaps": [_gap(i, t, n, periods, table, X, articles, profiles) for i, t in enumerate(topics, 1)],
         "off_topic": {"size": off, "examples": _first_texts(table, np.flatnonzero(rows.gap == -1), 5)},
         "articles": _articles(articles, rows, table, X, profiles),
-        "unanswered": _unanswered(table, rows),
+        "unanswered": _unanswered(table, rows, topics, articles),
         "response_times": response_times(table, kb.config.support),
     }
 
@@ -86,12 +88,14 @@ def _near_repeat(words: set[str], chosen: list[set[str]], share: float) -> bool:
 
 
 def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
-    """Up to k texts in `idx` order, skipping near-repeats (≥ 60% of words shared with one already chosen)."""
+    """Up to k customer messages in `idx` order (whole sentences, no subject line or greeting: see
+    phrasing.message_of), skipping near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
     chosen: list[set[str]] = []
     out: list[str] = []
     for i in idx[:scan]:
-        text = " ".join(table.texts[i].split())[:300]
-        words = set(re.findall(r"[^\W\d_]+", text.lower()))
+        text = message_of(table.texts[i])
+        question = question_of(table.texts[i], 10 ** 6)
+        words = set(tokens(question)) or set(re.findall(r"[^\W\d_]+", question.lower()))
         if _near_repeat(words, chosen, 0.6):
             continue
         chosen.append(words)
@@ -118,15 +122,23 @@ def suggest(label: str, examples: list[str]) -> tuple[str, str, str]:
     return "beginner", "using", f"{text[0].upper()}{text[1:]}: how it works"
 
 
+def suggested_title(label: str) -> str:
+    """The suggested article title: a plain heading derived from the gap's label, a customer question
+    ("How do I change my PIN?" -> "Change your PIN"); the question itself when no heading can be made."""
+    return heading(label)
+
+
 def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
     order = _representative(topic.members, topic.centroid, X)
     examples = _first_texts(table, order, 5)
-    level, stage, title = suggest(topic.label, _first_texts(table, order, 20))
+    level, stage, _ = suggest(topic.label, _first_texts(table, order, 20))
+    title = suggested_title(topic.label)
     nearest, score = None, 0.0
     if profiles is not None and profiles.shape[0]:
         sims = (profiles @ topic.centroid.T).toarray().ravel()
         nearest, score = articles[int(sims.argmax())].id, float(sims.max())
     answered = [i for i in order if table.answered[i] and table.reply[i].strip()]
+    n_answered = int(sum(table.answered[i] for i in topic.members))
     counts = Counter(periods[topic.members])
     return {
         "id": gid, "label": topic.label, "terms": topic.terms, "size": int(len(topic.members)),
@@ -134,9 +146,16 @@ def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
         "trend": [{"period": p, "count": counts[p]} for p in sorted(counts) if p],
         "examples": examples, "nearest_article": nearest, "nearest_score": round(score, 4),
         "suggested_level": level, "suggested_stage": stage, "suggested_title": title,
-        "answered": int(sum(table.answered[i] for i in topic.members)),
-        "best_reply": " ".join(table.reply[answered[0]].split())[:1000] if answered else None,
+        "answered": n_answered, "unanswered": int(len(topic.members)) - n_answered,
+        "best_reply": _reply(table.reply[answered[0]]) if answered else None,
     }
+
+
+def _reply(text: str, limit: int = 1000) -> str:
+    """The team's reply, whole when it fits, else cut at a word boundary."""
+    from helpgen.coverage.phrasing import cut
+
+    return cut(text, limit)
 
 
 def _articles(articles, rows, table, X, profiles) -> list[dict]:
@@ -185,13 +204,38 @@ def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]
     return out
 
 
-def _unanswered(table, rows) -> dict:
+LISTED_PER_GROUP = 500  # unanswered questions listed per group (the assignments file has every ticket)
+
+
+def _unanswered(table, rows, topics=(), articles=()) -> dict:
     idx = np.flatnonzero(~rows.answered)
     chans = Counter(table.channel[i] for i in idx)
     order = sorted(idx, key=lambda i: -(table.created[i] if table.created[i] == table.created[i] else 0))
     return {"count": int(len(idx)), "share": round(len(idx) / len(rows.ids), 4) if len(rows.ids) else 0.0,
             "covered": int(rows.verdict[idx].sum()), "gap": int((~rows.verdict[idx]).sum()),
-            "by_channel": dict(sorted(chans.items())), "examples": _first_texts(table, order, 5)}
+            "by_channel": dict(sorted(chans.items())), "examples": _first_texts(table, order, 5),
+            "groups": _unanswered_groups(table, rows, np.array(order, int), topics, articles)}
+
+
+def _unanswered_groups(table, rows, order: np.ndarray, topics, articles) -> list[dict]:
+    """Every unanswered ticket (newest first), grouped: by gap (in gap order), then by the article that
+    answers it, then off-topic. Each ticket: its id and the customer's question."""
+    groups: list[dict] = []
+
+    def add(kind: str, key, label: str, members: np.ndarray) -> None:
+        if len(members):
+            groups.append({"kind": kind, "id": key, "label": label, "count": int(len(members)),
+                           "tickets": [{"id": table.ids[i], "question": message_of(table.texts[i], 200)}
+                                       for i in members[:LISTED_PER_GROUP]]})
+
+    gap, art = rows.gap[order], rows.article[order]
+    for gid, topic in enumerate(topics, 1):
+        add("gap", gid, topic.label, order[gap == gid])
+    covered = rows.verdict[order]
+    for a in sorted(set(art[covered & (art >= 0)].tolist()), key=lambda a: (-(art == a).sum(), a)):
+        add("article", articles[a].id, articles[a].title, order[covered & (art == a)])
+    add("off_topic", None, "", order[gap == -1])
+    return groups
 
 
 def _stats(hours: np.ndarray) -> dict:
