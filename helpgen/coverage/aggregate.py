@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import numpy as np
 from sklearn.preprocessing import normalize
 
+from helpgen.coverage.cluster import question_score
 from helpgen.coverage.match import article_profile, tokens
 from helpgen.coverage.phrasing import heading, message_of, question_of
 
@@ -22,6 +23,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     created = np.array(table.created, float)
     periods, gran = _periods(created)
     profiles = normalize(space.transform([tokens(article_profile(a), None) for a in articles])) if articles else None
+    vocab = {str(f): j for j, f in enumerate(space.feature_names())} if topics else {}
     n = len(rows.ids)
     covered = int(rows.verdict.sum())
     unanswered = int((~rows.answered).sum())
@@ -40,7 +42,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
             "duplicates": table.duplicates, "redacted": dict(sorted(redacted.items())),
         },
         "trend": _trend(periods, gran, rows),
-        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles) for i, t in enumerate(topics, 1)],
+        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles, vocab) for i, t in enumerate(topics, 1)],
         "off_topic": {"size": off, "examples": _first_texts(table, np.flatnonzero(rows.gap == -1), 5)},
         "articles": _articles(articles, rows, table, X, profiles),
         "unanswered": _unanswered(table, rows, topics, articles),
@@ -88,21 +90,41 @@ def _near_repeat(words: set[str], chosen: list[set[str]], share: float) -> bool:
 
 
 def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
-    """Up to k customer messages in `idx` order (whole sentences, no subject line or greeting: see
-    phrasing.message_of), skipping near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
+    """Up to k customer messages in `idx` order (see `_first_pairs`)."""
+    return [message for message, _ in _first_pairs(table, idx, k, scan)]
+
+
+def _first_pairs(table, idx, k: int, scan: int = 300) -> list[tuple[str, str]]:
+    """Up to k (message, question) pairs in `idx` order: the customer's message as whole sentences (no
+    subject line or greeting, phrasing.message_of) and its question (phrasing.question_of), skipping
+    near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
     chosen: list[set[str]] = []
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for i in idx[:scan]:
-        text = message_of(table.texts[i])
         question = question_of(table.texts[i], 10 ** 6)
         words = set(tokens(question)) or set(re.findall(r"[^\W\d_]+", question.lower()))
         if _near_repeat(words, chosen, 0.6):
             continue
         chosen.append(words)
-        out.append(text)
+        out.append((message_of(table.texts[i]), question_of(table.texts[i], 200)))
         if len(out) == k:
             break
     return out
+
+
+def _examples(table, idx, k: int = 5, least: int = 3) -> list[tuple[str, str]]:
+    """`_first_pairs`, topped up to `least` with other messages (never the same one twice) when the topic
+    asks one question in only one or two ways."""
+    pairs = _first_pairs(table, idx, k)
+    seen = {message for message, _ in pairs}
+    for i in idx[:300]:
+        if len(pairs) >= least:
+            break
+        message = message_of(table.texts[i])
+        if message not in seen:
+            seen.add(message)
+            pairs.append((message, question_of(table.texts[i], 200)))
+    return pairs
 
 
 def _representative(members: np.ndarray, centroid, X, limit: int = 2000) -> np.ndarray:
@@ -128,9 +150,19 @@ def suggested_title(label: str) -> str:
     return heading(label)
 
 
-def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
+def _typical(order: np.ndarray, topic, table, vocab: dict, scan: int = 300) -> np.ndarray:
+    """The tickets nearest the centre, re-ranked by how near their question itself is (filler sentences and
+    subject lines left out), so examples show the topic's typical questions."""
+    cent = topic.centroid.toarray().ravel()
+    head = order[:scan]
+    score = np.array([question_score(question_of(table.texts[i], 10 ** 6), cent, vocab) for i in head])
+    return head[np.argsort(-score, kind="stable")]
+
+
+def _gap(gid, topic, n, periods, table, X, articles, profiles, vocab) -> dict:
     order = _representative(topic.members, topic.centroid, X)
-    examples = _first_texts(table, order, 5)
+    pairs = _examples(table, _typical(order, topic, table, vocab))
+    examples = [message for message, _ in pairs]
     level, stage, _ = suggest(topic.label, _first_texts(table, order, 20))
     title = suggested_title(topic.label)
     nearest, score = None, 0.0
@@ -144,7 +176,7 @@ def _gap(gid, topic, n, periods, table, X, articles, profiles) -> dict:
         "id": gid, "label": topic.label, "terms": topic.terms, "size": int(len(topic.members)),
         "share": round(len(topic.members) / n, 4) if n else 0.0,
         "trend": [{"period": p, "count": counts[p]} for p in sorted(counts) if p],
-        "examples": examples, "nearest_article": nearest, "nearest_score": round(score, 4),
+        "examples": examples, "questions": [q for _, q in pairs], "nearest_article": nearest, "nearest_score": round(score, 4),
         "suggested_level": level, "suggested_stage": stage, "suggested_title": title,
         "answered": n_answered, "unanswered": int(len(topic.members)) - n_answered,
         "best_reply": _reply(table.reply[answered[0]]) if answered else None,

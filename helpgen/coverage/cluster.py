@@ -332,6 +332,14 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
     return topics
 
 
+def question_score(question: str, centre: np.ndarray, vocab: dict[str, int]) -> float:
+    """Cosine between a question's own features (binary) and a topic centre (dense TF-IDF row)."""
+    feats = set(features(tokens(question)))
+    if not feats:
+        return 0.0
+    return float(sum(centre[vocab[f]] for f in feats if f in vocab) / math.sqrt(len(feats)))
+
+
 def _question_label(X: sparse.csr_matrix, members: np.ndarray, centroid: sparse.csr_matrix,
                     texts: Sequence[str], vocab: dict[str, int]) -> str:
     """The customer question nearest the topic's centre: among the LABEL_CANDIDATES tickets nearest it, the
@@ -344,10 +352,9 @@ def _question_label(X: sparse.csr_matrix, members: np.ndarray, centroid: sparse.
     best, best_score = "", -1.0
     for i in near:
         question = question_of(texts[i], limit=10 ** 6)
-        feats = set(features(tokens(question)))
-        if not feats:
+        score = question_score(question, cent, vocab)
+        if score <= 0:
             continue
-        score = sum(cent[vocab[f]] for f in feats if f in vocab) / math.sqrt(len(feats))
         score *= (1.0 if asks(question) else 0.8) * (1.0 if len(question) <= LABEL_CHARS else 0.8)
         if score > best_score + 1e-9:
             best, best_score = question, score

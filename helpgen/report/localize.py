@@ -26,7 +26,9 @@ def localize(data: dict, lang: str, urls: Mapping[str, str]) -> dict:
         for art in data["articles"]:
             art["top_phrasings"] = list(dict.fromkeys(q for q in map(question_zh, art["top_phrasings"]) if q))
         for gap in data["gaps"]:
+            title = gap["suggested_title"]  # derived from the (Chinese) label: coverage.aggregate.suggested_title
             gap.update(suggest_zh(gap["label"], gap["examples"]))
+            gap["suggested_title"] = title
             gap["examples"] = _tidy_all(gap["examples"])
         data["unanswered"]["examples"] = _tidy_all(data["unanswered"]["examples"])
         data["response_times"]["statement"] = statement_zh(data["response_times"])
