@@ -148,11 +148,14 @@ def test_planted_chinese_gap_is_one_cluster_with_a_chinese_label(zh_run):
     data = json.loads((out / "coverage.json").read_text(encoding="utf-8"))
     gap = next(g for g in data["gaps"] if str(g["id"]) == planted[0]["gap_id"])
     assert gap["size"] == 30
-    assert "支付宝" in gap["label"] or "微信" in gap["label"], gap["label"]
-    for g in data["gaps"]:  # Chinese key phrases: no label made of single characters, no greetings
-        words = g["label"].split()
-        assert words and not all(len(w) == 1 for w in words), g["label"]
-        assert not {"你好", "您好", "谢谢", "请问", "在吗", "怎么办"} & set(words), g["label"]
+    # the label is a real customer question of the gap (greeting and thanks dropped), the terms whole words
+    assert gap["label"].rstrip("？") in GAP, gap["label"]
+    assert {"支付宝", "微信支付"} & set(gap["terms"]) or {"支付宝", "微信"} & set(gap["terms"]), gap["terms"]
+    assert all(q.rstrip("？") in GAP for q in gap["questions"]) and 3 <= len(gap["examples"]) <= 5
+    for g in data["gaps"]:  # Chinese key phrases: no terms made of single characters, no greetings or fillers
+        assert g["terms"] and not all(len(w) == 1 for w in g["terms"]), g["terms"]
+        assert not {"你好", "您好", "谢谢", "请问", "在吗", "怎么办"} & set(g["terms"]), g["terms"]
+        assert not any(g["label"].startswith(x) for x in ("你好", "您好", "请问", "在吗")), g["label"]
 
 
 def test_documented_chinese_questions_are_covered_by_the_right_article(zh_run):
@@ -186,8 +189,14 @@ def test_chinese_report_text_numbers_and_urls(zh_run):
     assert next(a for a in data["articles"] if a["id"] == "cards/track-your-card")["url"] == \
         "zh/cards/track-your-card/"
     assert '<html lang="zh">' in html and "<h2>缺口工单趋势</h2>" in html and "条工单中" in res.output
-    gap = data["gaps"][0]
-    assert gap["suggested_title"].endswith(("：使用说明", "：遇到问题怎么办"))
+    gap = data["gaps"][0]  # a plain heading derived from the Chinese label: no question particle, no "？"
+    assert gap["suggested_title"] and gap["suggested_title"] in gap["label"].replace("吗", "") \
+        and not gap["suggested_title"].endswith(("？", "吗")), (gap["suggested_title"], gap["label"])
+    assert f'<span class="label">{gap["label"]}</span>' in html and '<details class="gap" id="gap-1">' in html
+    for english in ("Coverage report", "What customers asked", "Suggested article", "The team answered",
+                    "Key phrases", "Questions nobody answered", "How tickets were matched", "tickets"):
+        assert english not in html, english
+    assert "客户的原话" in html and "起草文章" in html and "具体数值" in html
     assert data["response_times"]["statement"].startswith("回复承诺")
 
 

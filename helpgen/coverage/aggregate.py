@@ -116,13 +116,13 @@ def _examples(table, idx, k: int = 5, least: int = 3) -> list[tuple[str, str]]:
     """`_first_pairs`, topped up to `least` with other messages (never the same one twice) when the topic
     asks one question in only one or two ways."""
     pairs = _first_pairs(table, idx, k)
-    seen = {message for message, _ in pairs}
+    seen = {message.casefold() for message, _ in pairs}
     for i in idx[:300]:
         if len(pairs) >= least:
             break
         message = message_of(table.texts[i])
-        if message not in seen:
-            seen.add(message)
+        if message.casefold() not in seen:
+            seen.add(message.casefold())
             pairs.append((message, question_of(table.texts[i], 200)))
     return pairs
 

@@ -116,7 +116,7 @@ _SWAP_EN = {"my": "your", "mine": "yours", "me": "you", "myself": "yourself", "o
 # Chinese: leading question words and politeness, closing particles; pronouns go, the rest stays.
 _LEAD_ZH = re.compile(r"^(?:请问|想问一下|想问|问一下|我想知道|想知道|请教一下|请教|你好|您好|麻烦问一下)[，,\s]*")
 _ASK_ZH = re.compile(r"^(?:为什么|为啥|怎么样才能|怎样才能|如何|怎么|怎样|能不能|可不可以|可以|能否|是否)")
-_END_ZH = re.compile(r"(?:吗|呢|么|嘛|啊|呀)?[\s?？。！!~…]*$")
+_END_ZH = re.compile(r"[，,\s]*(?:该怎么办|怎么办|怎么回事|吗|呢|么|嘛|啊|呀)?[\s?？。！!~…]*$")
 _PRONOUN_ZH = re.compile(r"(?:我们的|我的|我们|你们的|你们|您的|咱们|我|您)")
 
 
@@ -143,6 +143,8 @@ def _heading_en(q: str) -> str:
         rest = plain[m.end():]
     elif _WHY_EN.match(plain) and not _NEGATIVE.search(plain):
         rest = _PRONOUN_START.sub("", plain[_WHY_EN.match(plain).end():])
+    if rest is None and not asks(q) and re.match(r"(?:my|our) \w+ \w+", plain, re.I):
+        rest = plain.split(" ", 1)[1]  # "My card got stuck ..." -> "Card got stuck ..."
     if rest is None or len(rest.split()) < 2:
         return _capital(plain)
     words = [_SWAP_EN.get(w.lower(), w) for w in rest.split()]

@@ -175,6 +175,9 @@ def _matched_notes(m: Messages, cal: dict) -> list[str]:
     return out
 
 
+DETAILED_GAPS = 10  # gaps shown with examples, reply and draft command in coverage.md
+
+
 def render_markdown(data: dict) -> str:
     t, rt, m = data["totals"], data["response_times"], _msgs(data)
     out = [f"# {m('title', name=_md_escape(data['kb']['name']))}", ""]
@@ -182,17 +185,30 @@ def render_markdown(data: dict) -> str:
     out += ([f"{period}", ""] if period else []) + [f"**{headline(data)}**", ""]
     if t["redacted"]:
         out += [_redacted(m, t["redacted"]), ""]
+    periods = [p["period"] for p in data["trend"]["periods"]]
+    titles = _titles(data)
     out += [f"## {m('gaps')}", "", "| " + " | ".join(m(k) for k in ("col_id", "col_topic", "col_tickets",
-            "col_share", "col_suggested", "col_nearest")) + " |", "|---|---|---|---|---|---|"]
+            "col_share", "col_trend", "col_suggested")) + " |", "|---|---|---|---|---|---|"]
     for g in data["gaps"][:MAX_GAPS]:
+        word = direction(_gap_counts(g, periods))
         out.append(f"| {g['id']} | {_md_escape(g['label'])} | {m.num(g['size'])} | {m.pct(g['share'], 1)} | "
-                   f"{_md_escape(g['suggested_title'])}{_paren(m, _level(m, g['suggested_level'], g['suggested_stage']))} | "
-                   f"{g['nearest_article'] or '-'}{_paren(m, format(g['nearest_score'], '.2f'))} |")
-    for g in data["gaps"][:10]:
-        out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])), ""]
+                   f"{m(word) if word else '-'} | {_md_escape(g['suggested_title'])}"
+                   f"{_paren(m, _level(m, g['suggested_level'], g['suggested_stage']))} |")
+    if len(data["gaps"]) > MAX_GAPS:
+        out += ["", m("more_gaps", n=m.num(len(data["gaps"]) - MAX_GAPS))]
+    for g in data["gaps"][:DETAILED_GAPS]:
+        out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])),
+                "", f"**{m('suggested')}:** {_md_escape(g['suggested_title'])}", "", f"**{m('asked')}:**", ""]
         out += [f"- {_md_escape(e)}" for e in g["examples"]]
-        if g["best_reply"]:
-            out += ["", m("draft_seed", text=_md_escape(g["best_reply"]))]
+        out += ["", team_line(m, g)]
+        if g.get("best_reply"):
+            out += ["", f"**{m('best_reply')}:**", "", f"> {_md_escape(g['best_reply'])}"]
+        nearest = g.get("nearest_article")
+        if nearest:
+            out += ["", f"**{m('nearest')}:** {_md_escape(titles.get(nearest, nearest))} ({nearest}) — "
+                        f"{m('nearest_line', score=format(g['nearest_score'], '.2f'))}"]
+        if g.get("terms"):
+            out += ["", f"**{m('terms')}:** " + ("、" if m.zh else ", ").join(_md_escape(x) for x in g["terms"])]
         out += ["", m("draft_it", id=g["id"])]
     out += ["", f"## {m('cannot_find')}", "", m("cannot_find_intro"), ""]
     for a in [a for a in data["articles"] if a["covered_tickets"]][:20]:
@@ -201,9 +217,15 @@ def render_markdown(data: dict) -> str:
                                   n=m.tickets(a["covered_tickets"])))
         out += [f"  - {_md_escape(q)}" for q in a["top_phrasings"]]
     un = data["unanswered"]
-    out += ["", f"## {m('nobody')}", "", m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]),
-                                            gap=m.num(un["gap"]), covered=m.num(un["covered"])), ""]
-    out += [f"- {_md_escape(e)}" for e in un["examples"]]
+    out += ["", f"## {m('nobody')}", ""]
+    if un.get("count") is not None:
+        out += [m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]), gap=m.num(un["gap"]),
+                  covered=m.num(un["covered"]))]
+        for grp in nobody_groups(m, un):
+            out += ["", f"### {_md_escape(grp['title'])}{_paren(m, grp['count'])}", ""]
+            out += [f"- `{_md_escape(x['id'])}` {_md_escape(x['question'])}" for x in grp["tickets"]]
+            if grp["more"]:
+                out += ["", grp["more"]]
     out += ["", f"### {m('first_response')}", "", f"**{_md_escape(rt['statement'])}**", "",
             "| " + " | ".join(m(k) for k in ("col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
             + " |", "|---|---|---|---|---|"]
@@ -213,7 +235,8 @@ def render_markdown(data: dict) -> str:
     if data["off_topic"]["size"]:
         out += ["", m("off_topic", n=m.tickets(data["off_topic"]["size"]))]
     cal = data["calibration"]
-    out += ["", f"## {m('matched')}", "", m("mode", mode=m.mode(cal["mode"]))]
+    out += ["", f"## {m('matched')}", "", matched_paragraph(m, cal), "", f"### {m('figures')}", "",
+            m("mode", mode=m.mode(cal["mode"]))]
     if "lang" in data:
         out += ["", m("language", lang=m.language_name(data["lang"]))]
     out += [""] + [f"- {_md_escape(n)}" for n in _matched_notes(m, cal)]
