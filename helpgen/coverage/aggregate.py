@@ -209,7 +209,7 @@ def _question_part(text: str) -> str:
     end = text.find("?")
     if 0 <= end and len(text[:end].split()) < 30:
         return text[:end + 1]
-    return " ".join(text.split()[:25])
+    return message_of(text, 160)  # whole sentences, never cut mid-sentence unless the first is too long
 
 
 def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]:

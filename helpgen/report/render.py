@@ -270,10 +270,17 @@ def theme(colors: dict | None) -> dict:
     return {"primary": fg, "dark": dark, "on_primary": on}
 
 
+def _code(text: str) -> Markup:
+    """Escaped text with `backticked` parts as <code> (messages are shared with the Markdown report)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(str(text), quote=False))))
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("helpgen.report", "templates"), autoescape=True,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(loader=PackageLoader("helpgen.report", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["code"] = _code
+    return env
 
 
 def _gap_counts(g: dict, periods: list[str]) -> list[int]:
