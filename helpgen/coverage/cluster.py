@@ -285,7 +285,7 @@ def _fold_minor(topics: list[Topic], root: list[int]) -> list[int]:
 def spread(df_in: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
     """Features used at similar rates across the clusters of this log: the perplexity of a feature's
     per-cluster rate (document frequency / cluster size), i.e. the number of clusters it is spread over,
-    reaches SPREAD_SHARE of all clusters. Such words ("urgent", "today", 重装...) say nothing about a topic."""
+    reaches SPREAD_SHARE of all clusters. Filler a log repeats in every topic says nothing about any one."""
     k, v = df_in.shape
     if k < SPREAD_MIN_CLUSTERS:
         return np.zeros(v, bool)
@@ -294,7 +294,7 @@ def spread(df_in: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
     total = np.bincount(rates.col, weights=rates.data, minlength=v)
     q = rates.data / total[rates.col]
     entropy = np.bincount(rates.col, weights=-q * np.log(q), minlength=v)
-    return np.exp(entropy) >= SPREAD_SHARE * k
+    return np.exp(entropy) >= SPREAD_SHARE * k - 1e-6
 
 
 def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: Sequence[str],
