@@ -247,3 +247,40 @@ def test_report_language_follows_data_lang(result):
     assert f"{data['totals']['tickets']} 条工单中" in md and "|---|" in md
     assert '<html lang="zh">' in html and "缺口工单趋势" in html and "Gap tickets over time" not in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize("question, title", [
+    ("How do I change my PIN?", "Change your PIN"),
+    ("Can I add my card to Apple Pay?", "Add your card to Apple Pay"),
+    ("How old do you have to be to open an account?", "Minimum age to open an account"),
+    ("How long does a transfer take?", "How long a transfer takes"),
+    ("Why was my transfer declined?", "Transfer declined"),
+    ("Why hasn't my card arrived?", "Why hasn't my card arrived"),  # a negation: no shorter heading is safe
+    ("Do you offer business accounts?", "Business accounts"),
+    ("My card got stuck in the machine.", "Card got stuck in the machine"),
+    ("Does the card work abroad?", "Does the card work abroad"),  # no rule: the question itself, no "?"
+    ("请问怎么修改卡密码？", "修改卡密码"),
+    ("为什么我的转账还没到账", "转账还没到账"),
+    ("可以存现金吗？", "存现金"),
+    ("取款机把卡吞了，怎么办？", "取款机把卡吞了"),
+])
+def test_suggested_title_is_a_plain_heading_from_the_label(question, title):
+    from helpgen.coverage.aggregate import suggested_title
+
+    assert suggested_title(question) == title
+
+
+def test_questions_and_examples_are_whole_and_cut_at_word_boundaries():
+    from helpgen.coverage.phrasing import cut, message_of, question_of
+
+    text = "Teen account\nHi Sam,\nHow old do you have to be to open an account? This is urgent. I tried twice."
+    assert question_of(text) == "How old do you have to be to open an account?"  # no subject, greeting, filler
+    assert message_of(text) == "How old do you have to be to open an account? I tried twice."
+    long = "Where " + "is my very important parcel " * 10 + "now?"
+    label = question_of(long)
+    assert len(label) <= 90 and label.endswith("…") and long.startswith(label[:-1])
+    assert label[:-1].split()[-1] in long.split()  # never cut mid-word
+    assert cut("我" * 100, 90) == "我" * 89 + "…"  # Chinese: any character boundary
+    assert question_of("客服你好，我的卡还没收到，能帮我查一下吗？麻烦尽快处理。") == "我的卡还没收到，能帮我查一下吗？"
+    assert message_of("It costs 2.5 EUR a month. Is that the price for everyone? Thanks!") == \
+        "It costs 2.5 EUR a month. Is that the price for everyone?"  # 2.5 is no sentence end; thanks goes

@@ -111,6 +111,15 @@ _LEAD_EN = re.compile(
 _WHY_EN = re.compile(r"^why (?:is|was|are|were|does|did|do|has|have|would|will) ", re.I)
 _NEGATIVE = re.compile(r"\b(?:not|no|never|n't|cannot|can't|won't|isn't|wasn't|doesn't|didn't|hasn't|haven't)\b",
                        re.I)
+# questions that read as a heading once their word order is undone (general English, any subject)
+_RESHAPE_EN = [
+    (re.compile(r"^how (long|much) (does|did|will) (.+) (take|cost)$", re.I), r"How \1 \3 \4s"),
+    (re.compile(r"^how (long|much) do (.+) (take|cost)$", re.I), r"How \1 \2 \3"),
+    (re.compile(r"^how old (?:do|must|should) (?:you|i|we) (?:have to |need to )?be to (.+)$", re.I),
+     r"Minimum age to \1"),
+    (re.compile(r"^(?:do|does) (?:you|they|we) (?:offer|have|provide|sell) (\w+ \w+.*)$", re.I), r"\1"),
+    (re.compile(r"^is there (?:a|an|any) (\w+ \w+.*)$", re.I), r"\1"),
+]
 _PRONOUN_START = re.compile(r"^(?:my|our|the|a|an|i|we|you|your)\s+", re.I)
 _SWAP_EN = {"my": "your", "mine": "yours", "me": "you", "myself": "yourself", "our": "your", "us": "you"}
 # Chinese: leading question words and politeness, closing particles; pronouns go, the rest stays.
@@ -137,6 +146,10 @@ def _capital(text: str) -> str:
 
 def _heading_en(q: str) -> str:
     plain = re.sub(r"[\s?!.]+$", "", q)
+    for pattern, replace in _RESHAPE_EN:
+        m = pattern.match(plain)
+        if m:
+            return _capital(" ".join(_SWAP_EN.get(w.lower(), w) for w in m.expand(replace).split()))
     rest = None
     m = _LEAD_EN.match(plain)
     if m:
