@@ -150,7 +150,7 @@ def suggested_title(label: str) -> str:
     return heading(label)
 
 
-def _typical(order: np.ndarray, topic, table, vocab: dict, scan: int = 300) -> np.ndarray:
+def _typical(order: np.ndarray, topic, table, vocab: dict, scan: int = 100) -> np.ndarray:
     """The tickets nearest the centre, re-ranked by how near their question itself is (filler sentences and
     subject lines left out), so examples show the topic's typical questions."""
     cent = topic.centroid.toarray().ravel()
@@ -237,6 +237,7 @@ def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]
 
 
 LISTED_PER_GROUP = 500  # unanswered questions listed per group (the assignments file has every ticket)
+LISTED_TOTAL = 5000  # ... and in all groups together, so a million-ticket log gives a readable report
 
 
 def _unanswered(table, rows, topics=(), articles=()) -> dict:
@@ -253,12 +254,15 @@ def _unanswered_groups(table, rows, order: np.ndarray, topics, articles) -> list
     """Every unanswered ticket (newest first), grouped: by gap (in gap order), then by the article that
     answers it, then off-topic. Each ticket: its id and the customer's question."""
     groups: list[dict] = []
+    budget = [LISTED_TOTAL]
 
     def add(kind: str, key, label: str, members: np.ndarray) -> None:
         if len(members):
+            shown = members[:max(0, min(LISTED_PER_GROUP, budget[0]))]
+            budget[0] -= len(shown)
             groups.append({"kind": kind, "id": key, "label": label, "count": int(len(members)),
                            "tickets": [{"id": table.ids[i], "question": message_of(table.texts[i], 200)}
-                                       for i in members[:LISTED_PER_GROUP]]})
+                                       for i in shown]})
 
     gap, art = rows.gap[order], rows.article[order]
     for gid, topic in enumerate(topics, 1):
