@@ -154,17 +154,18 @@ def _flat(text: str) -> str:
 
 
 def _display_terms(terms: Sequence[str], words: Sequence[str], uni: dict, bi: dict,
-                   texts: Sequence[str]) -> list[str]:
+                   texts: Sequence[str], quiet: frozenset | set = frozenset()) -> list[str]:
     """Key phrases as customers wrote them: Chinese words as chosen (`words`), English bigrams as their most
-    common written form, or as two words when customers never wrote them together (a stop-word artefact);
-    overlapping phrases join when customers wrote the joined form ("year old" + "old daughter")."""
+    common written form, or as two words when customers never wrote them together (a stop-word artefact;
+    a `quiet` word, stop or spread, is then left out); overlapping phrases join when customers wrote the
+    joined form ("year old" + "old daughter")."""
     if any(_CJK.search(w) for w in words):
         return list(words)
     flat = [_flat(t) for t in texts]
     out: list[str] = []
     for term in terms:
         parts = term.split()
-        shown = [bi[term]] if len(parts) == 2 and term in bi else [uni.get(p, p) for p in parts]
+        shown = [bi[term]] if len(parts) == 2 and term in bi else [uni.get(p, p) for p in parts if p not in quiet]
         for phrase in shown:
             if any(f" {phrase} " in f" {o} " for o in out):
                 continue
@@ -309,7 +310,9 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
     sizes = np.bincount(labels, minlength=k).astype(np.float32)
     p_all = (np.asarray(df_in.sum(0)).ravel() + 1) / (n + 2) if background is None else background
     stop = label_stop_words()
-    weak = np.array([stop.isdisjoint(str(f).split()) for f in names], float) * ~spread(df_in, sizes)
+    spread_out = spread(df_in, sizes)
+    weak = np.array([stop.isdisjoint(str(f).split()) for f in names], float) * ~spread_out
+    quiet = stop | {str(f) for f in np.asarray(names)[spread_out] if " " not in str(f)}
     bigram = np.array([1.5 if " " in str(f) else 1.0 for f in names])
     cents = normalize(onehot @ X).tocsr()
     index = {str(f): j for j, f in enumerate(names) if " " not in str(f) and _CJK.search(str(f))}
@@ -327,7 +330,7 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
             ordered = _upgrade(ordered, p_in, index, [t.lower() for t in sample])
         words = [uni.get(w, w) for w in ordered]
         label = _question_label(X, members, cents[c], texts, vocab)
-        topics.append(Topic(members, label, _display_terms(terms, words, uni, bi, sample), cents[c],
+        topics.append(Topic(members, label, _display_terms(terms, words, uni, bi, sample, quiet), cents[c],
                             " ".join(words), [str(t) for t in terms]))
     return topics
 
