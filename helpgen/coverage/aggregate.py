@@ -89,15 +89,15 @@ def _near_repeat(words: set[str], chosen: list[set[str]], share: float) -> bool:
     return any(len(words & w) >= share * max(len(words | w), 1) for w in chosen)
 
 
-def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
+def _first_texts(table, idx, k: int, scan: int = 300, quiet=frozenset()) -> list[str]:
     """Up to k customer messages in `idx` order (see `_first_pairs`)."""
-    return [message for message, _ in _first_pairs(table, idx, k, scan)]
+    return [message for message, _ in _first_pairs(table, idx, k, scan, quiet)]
 
 
-def _first_pairs(table, idx, k: int, scan: int = 300) -> list[tuple[str, str]]:
+def _first_pairs(table, idx, k: int, scan: int = 300, quiet=frozenset()) -> list[tuple[str, str]]:
     """Up to k (message, question) pairs in `idx` order: the customer's message as whole sentences (no
-    subject line or greeting, phrasing.message_of) and its question (phrasing.question_of), skipping
-    near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
+    subject line or greeting, no sentence of only `quiet` words: phrasing.message_of) and its question
+    (phrasing.question_of), skipping near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
     chosen: list[set[str]] = []
     out: list[tuple[str, str]] = []
     for i in idx[:scan]:
@@ -106,21 +106,21 @@ def _first_pairs(table, idx, k: int, scan: int = 300) -> list[tuple[str, str]]:
         if _near_repeat(words, chosen, 0.6):
             continue
         chosen.append(words)
-        out.append((message_of(table.texts[i]), question_of(table.texts[i], 200)))
+        out.append((message_of(table.texts[i], quiet=quiet), question_of(table.texts[i], 200)))
         if len(out) == k:
             break
     return out
 
 
-def _examples(table, idx, k: int = 5, least: int = 3) -> list[tuple[str, str]]:
+def _examples(table, idx, k: int = 5, least: int = 3, quiet=frozenset()) -> list[tuple[str, str]]:
     """`_first_pairs`, topped up to `least` with other messages (never the same one twice) when the topic
     asks one question in only one or two ways."""
-    pairs = _first_pairs(table, idx, k)
+    pairs = _first_pairs(table, idx, k, quiet=quiet)
     seen = {message.casefold() for message, _ in pairs}
     for i in idx[:300]:
         if len(pairs) >= least:
             break
-        message = message_of(table.texts[i])
+        message = message_of(table.texts[i], quiet=quiet)
         if message.casefold() not in seen:
             seen.add(message.casefold())
             pairs.append((message, question_of(table.texts[i], 200)))
@@ -161,9 +161,9 @@ def _typical(order: np.ndarray, topic, table, vocab: dict, scan: int = 100) -> n
 
 def _gap(gid, topic, n, periods, table, X, articles, profiles, vocab) -> dict:
     order = _representative(topic.members, topic.centroid, X)
-    pairs = _examples(table, _typical(order, topic, table, vocab))
+    pairs = _examples(table, _typical(order, topic, table, vocab), quiet=topic.quiet)
     examples = [message for message, _ in pairs]
-    level, stage, _ = suggest(topic.label, _first_texts(table, order, 20))
+    level, stage, _ = suggest(topic.label, _first_texts(table, order, 20, quiet=topic.quiet))
     title = suggested_title(topic.label)
     nearest, score = None, 0.0
     if profiles is not None and profiles.shape[0]:
@@ -250,6 +250,10 @@ def _unanswered(table, rows, topics=(), articles=()) -> dict:
             "groups": _unanswered_groups(table, rows, np.array(order, int), topics, articles)}
 
 
+def _quiet(topics) -> frozenset:
+    return topics[0].quiet if topics else frozenset()
+
+
 def _unanswered_groups(table, rows, order: np.ndarray, topics, articles) -> list[dict]:
     """Every unanswered ticket (newest first), grouped: by gap (in gap order), then by the article that
     answers it, then off-topic. Each ticket: its id and the customer's question."""
@@ -261,7 +265,8 @@ def _unanswered_groups(table, rows, order: np.ndarray, topics, articles) -> list
             shown = members[:max(0, min(LISTED_PER_GROUP, budget[0]))]
             budget[0] -= len(shown)
             groups.append({"kind": kind, "id": key, "label": label, "count": int(len(members)),
-                           "tickets": [{"id": table.ids[i], "question": message_of(table.texts[i], 200)}
+                           "tickets": [{"id": table.ids[i],
+                                        "question": message_of(table.texts[i], 200, _quiet(topics))}
                                        for i in shown]})
 
     gap, art = rows.gap[order], rows.article[order]

@@ -61,6 +61,7 @@ class Topic:
     centroid: sparse.csr_matrix  # 1 x V in TF-IDF space, L2-normalised
     keywords: str = ""  # the distinctive words, space-separated (what merging compares)
     raw_terms: list[str] = field(default_factory=list)  # distinctive features (stems), best first
+    quiet: frozenset = frozenset()  # words that say nothing in this log: stop words and spread words
 
 
 def choose_k(n: int) -> int:
@@ -312,7 +313,7 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
     stop = label_stop_words()
     spread_out = spread(df_in, sizes)
     weak = np.array([stop.isdisjoint(str(f).split()) for f in names], float) * ~spread_out
-    quiet = stop | {str(f) for f in np.asarray(names)[spread_out] if " " not in str(f)}
+    quiet = frozenset(stop | {str(f) for f in np.asarray(names)[spread_out] if " " not in str(f)})
     bigram = np.array([1.5 if " " in str(f) else 1.0 for f in names])
     cents = normalize(onehot @ X).tocsr()
     index = {str(f): j for j, f in enumerate(names) if " " not in str(f) and _CJK.search(str(f))}
@@ -331,7 +332,7 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
         words = [uni.get(w, w) for w in ordered]
         label = _question_label(X, members, cents[c], texts, vocab)
         topics.append(Topic(members, label, _display_terms(terms, words, uni, bi, sample, quiet), cents[c],
-                            " ".join(words), [str(t) for t in terms]))
+                            " ".join(words), [str(t) for t in terms], quiet))
     return topics
 
 

@@ -67,14 +67,17 @@ def question_of(text: str, limit: int = LABEL_CHARS) -> str:
     return _capital(cut(" ".join(pick.split()), limit))
 
 
-def message_of(text: str, limit: int = EXAMPLE_CHARS) -> str:
+def message_of(text: str, limit: int = EXAMPLE_CHARS, quiet: frozenset | set = frozenset()) -> str:
     """The customer's message as whole sentences (no subject line, greetings or sign-offs) up to `limit`
-    characters; a first sentence longer than that is cut at a word boundary."""
+    characters; a first sentence longer than that is cut at a word boundary. Later sentences made only of
+    `quiet` words (filler found in the log: coverage.cluster.spread) are left out."""
     subject, body = _parts(text)
     if not body:
         return cut(" ".join((subject or str(text)).split()), limit)
     out = cut(" ".join(body[0].split()), limit)
     for s in body[1:]:
+        if quiet and set(tokens(s)) <= quiet:
+            continue
         s = " ".join(s.split())
         if len(out) + 1 + len(s) > limit:
             break
