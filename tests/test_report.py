@@ -285,5 +285,5 @@ def test_questions_and_examples_are_whole_and_cut_at_word_boundaries():
     assert message_of("It costs 2.5 EUR a month. Is that the price for everyone? Thanks!") == \
         "It costs 2.5 EUR a month. Is that the price for everyone?"  # 2.5 is no sentence end; thanks goes
     filler = "Where is my new card? Please sort this out today. It was posted last week."
-    assert message_of(filler, quiet={"sort", "todai"}) == "Where is my new card? It was posted last week."
+    assert message_of(filler, quiet={"sort", "out", "todai"}) == "Where is my new card? It was posted last week."
     assert message_of(filler) == filler
