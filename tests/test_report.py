@@ -100,9 +100,12 @@ def test_gap_tells_who_asked_and_who_answered_and_lists_every_unanswered_questio
         if grp["kind"] == "gap":
             gid = grp["id"]
             assert all(result.rows.gap[result.rows.ids.index(t["id"])] == gid for t in grp["tickets"])
-    md = (write_report(result, tmp_path / "rep") / "coverage.md").read_text()
+    out = write_report(result, tmp_path / "rep")
+    md, html = (out / "coverage.md").read_text(), (out / "coverage.html").read_text()
     nobody = md[md.index("## Questions nobody answered"):]
     assert all(f"`{tid}`" in nobody for tid in listed)
+    nobody = html[html.index('id="nobody"'):html.index('id="matched"')]
+    assert all(f"<code>{escape(tid)}</code>" in nobody for tid in listed)
     assert "The team answered" in md
 
 

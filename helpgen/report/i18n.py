@@ -14,6 +14,7 @@ EN: dict[str, str] = {
     "headline": "{pct} of {tickets} are answered by an article ({covered} covered, {gap} gaps); "
                 "{unanswered} got no reply from the team.",
     "tickets": "{n} tickets",
+    "ticket_one": "{n} ticket",
     "redacted": "Personal data redacted: {items}.",
     "redacted_item": "{n} {kind}",
     "chart": "Gap tickets over time",
@@ -63,6 +64,7 @@ EN: dict[str, str] = {
     "more_gaps": "{n} smaller gaps are in coverage.json.",
     "nobody_gap": "Gap {id}: {label}",
     "nobody_article": "An article answers these: {title}",
+    "nobody_articles": "Questions an article already answers: send the link",
     "nobody_off": "Off-topic",
     "nobody_more": "… and {n} more: `--assignments FILE` lists every ticket.",
     "col_ticket": "Ticket",
@@ -85,6 +87,7 @@ ZH: dict[str, str] = {
     "title": "帮助中心覆盖报告：{name}",
     "headline": "{tickets}中，{pct} 可由帮助文章解答（已覆盖 {covered} 条，缺口 {gap} 条）；{unanswered} 条没有得到客服回复。",
     "tickets": "{n} 条工单",
+    "ticket_one": "{n} 条工单",
     "redacted": "已隐去个人信息：{items}。",
     "redacted_item": "{kind} {n} 处",
     "chart": "缺口工单趋势",
@@ -133,6 +136,7 @@ ZH: dict[str, str] = {
     "more_gaps": "另有 {n} 个较小的缺口，详见 coverage.json。",
     "nobody_gap": "缺口 {id}：{label}",
     "nobody_article": "已有文章解答：{title}",
+    "nobody_articles": "已有文章解答的问题：发送文章链接即可",
     "nobody_off": "与产品无关",
     "nobody_more": "……另有 {n} 条：使用 `--assignments FILE` 可列出每一条工单。",
     "col_ticket": "工单",
@@ -177,7 +181,7 @@ class Messages:
         return f"{share * 100:.{digits}f}%"
 
     def tickets(self, n: int) -> str:
-        return self("tickets", n=self.num(n))
+        return self("ticket_one" if n == 1 else "tickets", n=self.num(n))
 
     def date(self, iso: str) -> str:
         """An ISO day (2026-11-25) or month (2026-11) in the report's style."""

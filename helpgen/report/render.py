@@ -347,8 +347,8 @@ def nobody_groups(m: Messages, un: dict) -> list[dict]:
         else:
             title = m("nobody_off")
         more = grp["count"] - len(grp["tickets"])
-        out.append({"title": title, "count": m.tickets(grp["count"]), "tickets": grp["tickets"],
-                    "more": m("nobody_more", n=m.num(more)) if more > 0 else ""})
+        out.append({"kind": grp["kind"], "title": title, "name": grp["label"] or grp["id"] or "", "count": m.tickets(grp["count"]), "n": grp["count"],
+                    "tickets": grp["tickets"], "more": m("nobody_more", n=m.num(more)) if more > 0 else ""})
     return out
 
 
@@ -365,9 +365,13 @@ def render_html(data: dict) -> str:
     gaps = data["gaps"][:MAX_GAPS]
     nobody = None
     if un.get("count") is not None:
+        groups = nobody_groups(m, un)
+        by_article = [g for g in groups if g["kind"] == "article"]
         nobody = {"line": m("nobody_line", count=m.tickets(un["count"]), pct=m.pct(un["share"]),
                             gap=m.num(un["gap"]), covered=m.num(un["covered"])),
-                  "groups": nobody_groups(m, un)}
+                  "groups": [g for g in groups if g["kind"] == "gap"],
+                  "articles": by_article, "articles_count": m.tickets(sum(g["n"] for g in by_article)),
+                  "rest": [g for g in groups if g["kind"] not in ("gap", "article")]}
     cal = data["calibration"]
     view = {
         "lang": m.lang, "m": m, "title": m("title", name=data["kb"]["name"]), "site_name": data["kb"]["name"],
