@@ -260,6 +260,8 @@ def test_report_language_follows_data_lang(result):
     ("Why was my transfer declined?", "Transfer declined"),
     ("Why hasn't my card arrived?", "Why hasn't my card arrived"),  # a negation: no shorter heading is safe
     ("Do you offer business accounts?", "Business accounts"),
+    ("What do I do if I was charged twice?", "If you were charged twice"),
+    ("I want to know the best season to visit Hanoi.", "The best season to visit Hanoi"),
     ("My card got stuck in the machine.", "Card got stuck in the machine"),
     ("Does the card work abroad?", "Does the card work abroad"),  # no rule: the question itself, no "?"
     ("请问怎么修改卡密码？", "修改卡密码"),

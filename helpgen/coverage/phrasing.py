@@ -109,6 +109,7 @@ _LEAD_EN = re.compile(
     r"(?:(?:how|where|when) (?:do|can|could|should|would|shall) (?:i|we)(?: actually)?|how to|"
     r"(?:can|could|may|should|shall) (?:i|we)(?: still| also)?|"
     r"is there (?:a|any) way to|is it possible to|"
+    r"i (?:want|need|would like|wanted|'d like) to (?:know|find out|understand)(?: about)?|"
     r"i (?:want|need|would like|wanted|would love|'d like) to|i'd like to|"
     r"(?:what|where) (?:do|should) (?:i|we) (?:do|need) to)\s+", re.I)
 _WHY_EN = re.compile(r"^why (?:is|was|are|were|does|did|do|has|have|would|will) ", re.I)
@@ -116,6 +117,7 @@ _NEGATIVE = re.compile(r"\b(?:not|no|never|n't|cannot|can't|won't|isn't|wasn't|d
                        re.I)
 # questions that read as a heading once their word order is undone (general English, any subject)
 _RESHAPE_EN = [
+    (re.compile(r"^what (?:do|should|can|shall) (?:i|we) do (if|when) (.+)$", re.I), r"\1 \2"),
     (re.compile(r"^how (long|much) (does|did|will) (.+) (take|cost)$", re.I), r"How \1 \3 \4s"),
     (re.compile(r"^how (long|much) do (.+) (take|cost)$", re.I), r"How \1 \2 \3"),
     (re.compile(r"^how old (?:do|must|should) (?:you|i|we) (?:have to |need to )?be to (.+)$", re.I),
@@ -152,7 +154,7 @@ def _heading_en(q: str) -> str:
     for pattern, replace in _RESHAPE_EN:
         m = pattern.match(plain)
         if m:
-            return _capital(" ".join(_SWAP_EN.get(w.lower(), w) for w in m.expand(replace).split()))
+            return _capital(_second_person(m.expand(replace)))
     rest = None
     m = _LEAD_EN.match(plain)
     if m:
@@ -163,8 +165,19 @@ def _heading_en(q: str) -> str:
         rest = plain.split(" ", 1)[1]  # "My card got stuck ..." -> "Card got stuck ..."
     if rest is None or len(rest.split()) < 2:
         return _capital(plain)
-    words = [_SWAP_EN.get(w.lower(), w) for w in rest.split()]
-    return _capital(" ".join(words))
+    return _capital(_second_person(rest))
+
+
+_I_EN = [(re.compile(r"\bI am\b"), "you are"), (re.compile(r"\bI was\b"), "you were"), (re.compile(r"\bI'm\b"), "you're"),
+         (re.compile(r"\bI've\b"), "you've"), (re.compile(r"\bI'll\b"), "you'll"), (re.compile(r"\bI'd\b"), "you'd"),
+         (re.compile(r"\b[Ii]\b"), "you")]
+
+
+def _second_person(text: str) -> str:
+    """The customer's words addressed back to them, as a help article does: I/my/me -> you/your/you."""
+    for pattern, repl in _I_EN:
+        text = pattern.sub(repl, text)
+    return " ".join(_SWAP_EN.get(w.lower(), w) for w in text.split())
 
 
 def _heading_zh(q: str) -> str:
