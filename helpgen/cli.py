@@ -107,7 +107,7 @@ def new(kb: Path, title: str | None, level: str | None, stage: str | None, area:
     if path.exists():
         raise UnsafeOutputError("already exists, choose another title or --area", str(path))
     text = new_article_text(title, level, stage, updated=today_default().isoformat(),
-                            questions=gap.get("examples", ()), draft=bool(gap), seed=gap.get("best_reply") or "")
+                            questions=gap.get("questions") or gap.get("examples", ()), draft=bool(gap), seed=gap.get("best_reply") or "")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     click.echo(f"created {path}")

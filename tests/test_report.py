@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -42,9 +44,85 @@ def test_report_files_and_schema(result, tmp_path):
 
 def test_html_escapes_ticket_text_and_is_self_contained(result, tmp_path):
     html = (write_report(result, tmp_path / "rep") / "coverage.html").read_text()
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script" not in html and "&lt;script&gt;" in html
     assert "<svg" in html
-    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    # nothing is loaded from anywhere: no stylesheet, script, image, font or import; links to articles only
+    assert not re.search(r"<link|<img|<iframe|@import|url\(|src=", html)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs and all(h.startswith(("#", "https://help.example.test/")) for h in hrefs), hrefs
+
+
+def test_html_looks_like_the_help_centre_and_each_gap_is_a_details_block(result, tmp_path):
+    from helpgen.report.render import PALETTE
+
+    html = (write_report(result, tmp_path / "rep") / "coverage.html").read_text()
+    data = result.data
+    assert '<span class="site">Test Help</span>' in html
+    assert f"--primary:{PALETTE['indigo'][0]}" in html  # helpgen.yml default colours.primary: indigo
+    assert "-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif" in html  # Material's system font stack
+    assert html.index("<p class=\"headline\">") < html.index('<details class="gap"')  # headline, then gaps
+    for g in data["gaps"]:
+        block = html[html.index(f'<details class="gap" id="gap-{g["id"]}">'):]
+        block = block[:block.index("</details>")]
+        summary = block[:block.index("</summary>")]
+        assert escape(g["label"]) in summary and f"{g['size']} tickets" in summary
+        body = block[block.index("</summary>"):]
+        assert f"helpgen new KB --from-gap {g['id']}" in body and escape(g["suggested_title"]) in body
+        assert all(escape(e) in body for e in g["examples"])
+        if g["nearest_article"]:
+            assert g["nearest_article"] in body
+    assert "@media print" in html and "details::details-content" in html
+    matched = html[html.index('id="matched"'):]
+    assert matched.index("</p>") < matched.index("<details") and "min_similarity" not in matched[:200]
+
+
+def test_theme_follows_colors_primary():
+    from helpgen.report.render import theme
+
+    assert theme({"primary": "teal"})["primary"] == "#009485"
+    assert theme({"primary": "deep orange"})["primary"] == "#ff6e42"
+    assert theme({"primary": "#123456"})["primary"] == "#123456"
+    assert theme({"primary": "no-such-colour"})["primary"] == "#4051b5"
+    assert theme({"primary": "yellow"})["on_primary"] != "#fff"
+
+
+def test_gap_tells_who_asked_and_who_answered_and_lists_every_unanswered_question(result, tmp_path):
+    data = result.data
+    for g in data["gaps"]:
+        assert g["answered"] + g["unanswered"] == g["size"]
+    un = data["unanswered"]
+    listed = [t["id"] for grp in un["groups"] for t in grp["tickets"]]
+    never = [tid for tid, ok in zip(result.rows.ids, result.rows.answered) if not ok]
+    assert sorted(listed) == sorted(never) and len(listed) == un["count"]
+    kinds = [grp["kind"] for grp in un["groups"]]
+    assert kinds == sorted(kinds, key=["gap", "article", "off_topic"].index)
+    for grp in un["groups"]:
+        if grp["kind"] == "gap":
+            gid = grp["id"]
+            assert all(result.rows.gap[result.rows.ids.index(t["id"])] == gid for t in grp["tickets"])
+    out = write_report(result, tmp_path / "rep")
+    md, html = (out / "coverage.md").read_text(), (out / "coverage.html").read_text()
+    nobody = md[md.index("## Questions nobody answered"):]
+    assert all(f"`{tid}`" in nobody for tid in listed)
+    nobody = html[html.index('id="nobody"'):html.index('id="matched"')]
+    assert all(f"<code>{escape(tid)}</code>" in nobody for tid in listed)
+    assert "The team answered" in md
+
+
+def test_examples_are_whole_questions_without_near_repeats(result):
+    from test_coverage_fixtures import GAP
+
+    gap = next(g for g in result.data["gaps"] if "apple" in g["label"].lower())
+    assert 3 <= len(gap["examples"]) <= 5
+    assert all(e.lower() in {q.lower() for q in GAP} for e in gap["examples"])  # whole, never cut
+    assert len({e.lower() for e in gap["examples"]}) == len(gap["examples"])
+
+
+def test_render_is_robust_to_an_unknown_unanswered_count(result):
+    data = json.loads(json.dumps(result.data))
+    data["unanswered"]["count"] = None  # an export without replies: nobody knows who was answered
+    html = render.render_html(data)
+    assert "Questions nobody answered" in html and '<details class="group"><summary><strong>Gap' not in html
 
 
 def test_assignments_csv_and_jsonl(result, tmp_path):
@@ -172,3 +250,45 @@ def test_report_language_follows_data_lang(result):
     assert f"{data['totals']['tickets']} 条工单中" in md and "|---|" in md
     assert '<html lang="zh">' in html and "缺口工单趋势" in html and "Gap tickets over time" not in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize("question, title", [
+    ("How do I change my PIN?", "Change your PIN"),
+    ("Can I add my card to Apple Pay?", "Add your card to Apple Pay"),
+    ("How old do you have to be to open an account?", "Minimum age to open an account"),
+    ("How long does a transfer take?", "How long a transfer takes"),
+    ("Why was my transfer declined?", "Transfer declined"),
+    ("Why hasn't my card arrived?", "Why hasn't my card arrived"),  # a negation: no shorter heading is safe
+    ("Do you offer business accounts?", "Business accounts"),
+    ("What do I do if I was charged twice?", "If you were charged twice"),
+    ("I want to know the best season to visit Hanoi.", "The best season to visit Hanoi"),
+    ("My card got stuck in the machine.", "Card got stuck in the machine"),
+    ("Does the card work abroad?", "Does the card work abroad"),  # no rule: the question itself, no "?"
+    ("请问怎么修改卡密码？", "修改卡密码"),
+    ("为什么我的转账还没到账", "转账还没到账"),
+    ("可以存现金吗？", "存现金"),
+    ("取款机把卡吞了，怎么办？", "取款机把卡吞了"),
+])
+def test_suggested_title_is_a_plain_heading_from_the_label(question, title):
+    from helpgen.coverage.aggregate import suggested_title
+
+    assert suggested_title(question) == title
+
+
+def test_questions_and_examples_are_whole_and_cut_at_word_boundaries():
+    from helpgen.coverage.phrasing import cut, message_of, question_of
+
+    text = "Teen account\nHi Sam,\nHow old do you have to be to open an account? This is urgent. I tried twice."
+    assert question_of(text) == "How old do you have to be to open an account?"  # no subject, greeting, filler
+    assert message_of(text) == "How old do you have to be to open an account? I tried twice."
+    long = "Where " + "is my very important parcel " * 10 + "now?"
+    label = question_of(long)
+    assert len(label) <= 90 and label.endswith("…") and long.startswith(label[:-1])
+    assert label[:-1].split()[-1] in long.split()  # never cut mid-word
+    assert cut("我" * 100, 90) == "我" * 89 + "…"  # Chinese: any character boundary
+    assert question_of("客服你好，我的卡还没收到，能帮我查一下吗？麻烦尽快处理。") == "我的卡还没收到，能帮我查一下吗？"
+    assert message_of("It costs 2.5 EUR a month. Is that the price for everyone? Thanks!") == \
+        "It costs 2.5 EUR a month. Is that the price for everyone?"  # 2.5 is no sentence end; thanks goes
+    filler = "Where is my new card? Please sort this out today. It was posted last week."
+    assert message_of(filler, quiet={"sort", "out", "todai"}) == "Where is my new card? It was posted last week."
+    assert message_of(filler) == filler

@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 import numpy as np
 from sklearn.preprocessing import normalize
 
+from helpgen.coverage.cluster import question_score
 from helpgen.coverage.match import article_profile, tokens
 from helpgen.kb.stages import BEGINNER, TROUBLE_SEED, TROUBLESHOOTING, level_words, question_text, stage_roles
+from helpgen.coverage.phrasing import heading, message_of, question_of
 
 SCHEMA = "helpgen.coverage/1"
 
@@ -19,6 +21,7 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     created = np.array(table.created, float)
     periods, gran = _periods(created)
     profiles = normalize(space.transform([tokens(article_profile(a), None) for a in articles])) if articles else None
+    vocab = {str(f): j for j, f in enumerate(space.feature_names())} if topics else {}
     n = len(rows.ids)
     covered = int(rows.verdict.sum())
     known = _known(rows)
@@ -27,7 +30,8 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
     suggest = Suggester(kb, articles, table, rows)
     return {
         "schema": SCHEMA,
-        "kb": {"name": kb.config.name, "articles": len(articles)},
+        "kb": {"name": kb.config.name, "articles": len(articles), "site_url": kb.config.site_url or "",
+               "colors": dict(kb.config.colors)},
         "period": _span(created),
         "calibration": cal.as_dict(),
         "totals": {
@@ -39,10 +43,10 @@ def build(kb, articles, table, rows, topics, X, space, cal, redacted: dict) -> d
             "duplicates": table.duplicates, "redacted": dict(sorted(redacted.items())),
         },
         "trend": _trend(periods, gran, rows),
-        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles, suggest) for i, t in enumerate(topics, 1)],
+        "gaps": [_gap(i, t, n, periods, table, X, articles, profiles, suggest, vocab) for i, t in enumerate(topics, 1)],
         "off_topic": {"size": off, "examples": _first_texts(table, np.flatnonzero(rows.gap == -1), 5)},
         "articles": _articles(articles, rows, table, X, profiles),
-        "unanswered": _unanswered(table, rows),
+        "unanswered": _unanswered(table, rows, topics, articles),
         "response_times": response_times(table, kb.config.support),
     }
 
@@ -86,20 +90,42 @@ def _near_repeat(words: set[str], chosen: list[set[str]], share: float) -> bool:
     return any(len(words & w) >= share * max(len(words | w), 1) for w in chosen)
 
 
-def _first_texts(table, idx, k: int, scan: int = 300) -> list[str]:
-    """Up to k texts in `idx` order, skipping near-repeats (≥ 60% of words shared with one already chosen)."""
+def _first_texts(table, idx, k: int, scan: int = 300, quiet=frozenset()) -> list[str]:
+    """Up to k customer messages in `idx` order (see `_first_pairs`)."""
+    return [message for message, _ in _first_pairs(table, idx, k, scan, quiet)]
+
+
+def _first_pairs(table, idx, k: int, scan: int = 300, quiet=frozenset()) -> list[tuple[str, str]]:
+    """Up to k (message, question) pairs in `idx` order: the customer's message as whole sentences (no
+    subject line or greeting, no sentence of only `quiet` words: phrasing.message_of) and its question
+    (phrasing.question_of), skipping near-repeats: a question sharing ≥ 60% of its words with one already chosen."""
     chosen: list[set[str]] = []
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for i in idx[:scan]:
-        text = " ".join(table.texts[i].split())[:300]
-        words = set(re.findall(r"[^\W\d_]+", text.lower()))
+        question = question_of(table.texts[i], 10 ** 6)
+        words = set(tokens(question)) or set(re.findall(r"[^\W\d_]+", question.lower()))
         if _near_repeat(words, chosen, 0.6):
             continue
         chosen.append(words)
-        out.append(text)
+        out.append((message_of(table.texts[i], quiet=quiet), question_of(table.texts[i], 200)))
         if len(out) == k:
             break
     return out
+
+
+def _examples(table, idx, k: int = 5, least: int = 3, quiet=frozenset()) -> list[tuple[str, str]]:
+    """`_first_pairs`, topped up to `least` with other messages (never the same one twice) when the topic
+    asks one question in only one or two ways."""
+    pairs = _first_pairs(table, idx, k, quiet=quiet)
+    seen = {message.casefold() for message, _ in pairs}
+    for i in idx[:300]:
+        if len(pairs) >= least:
+            break
+        message = message_of(table.texts[i], quiet=quiet)
+        if message.casefold() not in seen:
+            seen.add(message.casefold())
+            pairs.append((message, question_of(table.texts[i], 200)))
+    return pairs
 
 
 def _representative(members: np.ndarray, centroid, X, limit: int = 2000) -> np.ndarray:
@@ -110,7 +136,7 @@ def _representative(members: np.ndarray, centroid, X, limit: int = 2000) -> np.n
 
 
 class Suggester:
-    """Level, stage and title of the article each gap topic calls for, learned from the KB and the log.
+    """Level and stage of the article each gap topic calls for, learned from the KB and the log.
 
     Troubleshooting words are the ones the KB's own troubleshooting articles use clearly more than its
     other articles (kb.stages.level_words; a generic list while it has too few). A topic is
@@ -152,36 +178,57 @@ class Suggester:
     def level(self, idx) -> str:
         return TROUBLESHOOTING if len(idx) and self.share(idx) >= self.threshold else BEGINNER
 
-    def __call__(self, label: str, idx) -> tuple[str, str, str]:
-        """(level, stage, title) for a topic labelled `label` whose tickets are `idx`."""
+    def __call__(self, idx) -> tuple[str, str]:
+        """(level, stage) for a topic whose tickets are `idx` (its title: `suggested_title`)."""
         level = self.level(idx)
-        stage = self.roles.for_level(level) or ""
-        text = label.strip() or "this topic"
-        if level == TROUBLESHOOTING:
-            return level, stage, f"If {text}: what to do"
-        return level, stage, f"{text[0].upper()}{text[1:]}: how it works"
+        return level, self.roles.for_level(level) or ""
 
 
-def _gap(gid, topic, n, periods, table, X, articles, profiles, suggest: Suggester) -> dict:
+def suggested_title(label: str) -> str:
+    """The suggested article title: a plain heading derived from the gap's label, a customer question
+    ("How do I change my PIN?" -> "Change your PIN"); the question itself when no heading can be made."""
+    return heading(label)
+
+
+def _typical(order: np.ndarray, topic, table, vocab: dict, scan: int = 100) -> np.ndarray:
+    """The tickets nearest the centre, re-ranked by how near their question itself is (filler sentences and
+    subject lines left out), so examples show the topic's typical questions."""
+    cent = topic.centroid.toarray().ravel()
+    head = order[:scan]
+    score = np.array([question_score(question_of(table.texts[i], 10 ** 6), cent, vocab) for i in head])
+    return head[np.argsort(-score, kind="stable")]
+
+
+def _gap(gid, topic, n, periods, table, X, articles, profiles, suggest: Suggester, vocab) -> dict:
     order = _representative(topic.members, topic.centroid, X)
-    examples = _first_texts(table, order, 5)
-    level, stage, title = suggest(topic.label, order)
+    pairs = _examples(table, _typical(order, topic, table, vocab), quiet=topic.quiet)
+    examples = [message for message, _ in pairs]
+    level, stage = suggest(order)
+    title = suggested_title(topic.label)
     nearest, score = None, 0.0
     if profiles is not None and profiles.shape[0]:
         sims = (profiles @ topic.centroid.T).toarray().ravel()
         nearest, score = articles[int(sims.argmax())].id, float(sims.max())
     answered = [i for i in order if table.answered[i] and table.reply[i].strip()]
+    known = not table.replies_known or any(table.replies_known[i] for i in topic.members)
+    n_answered = int(sum(table.answered[i] for i in topic.members)) if known else None  # None: no reply column
     counts = Counter(periods[topic.members])
     return {
         "id": gid, "label": topic.label, "terms": topic.terms, "size": int(len(topic.members)),
         "share": round(len(topic.members) / n, 4) if n else 0.0,
         "trend": [{"period": p, "count": counts[p]} for p in sorted(counts) if p],
-        "examples": examples, "nearest_article": nearest, "nearest_score": round(score, 4),
+        "examples": examples, "questions": [q for _, q in pairs], "nearest_article": nearest, "nearest_score": round(score, 4),
         "suggested_level": level, "suggested_stage": stage, "suggested_title": title,
-        "answered": int(sum(table.answered[i] for i in topic.members))
-        if not table.replies_known or any(table.replies_known[i] for i in topic.members) else None,
-        "best_reply": " ".join(table.reply[answered[0]].split())[:1000] if answered else None,
+        "answered": n_answered, "unanswered": None if n_answered is None else int(len(topic.members)) - n_answered,
+        "best_reply": _reply(table.reply[answered[0]]) if answered else None,
     }
+
+
+def _reply(text: str, limit: int = 1000) -> str:
+    """The team's reply, whole when it fits, else cut at a word boundary."""
+    from helpgen.coverage.phrasing import cut
+
+    return cut(text, limit)
 
 
 def _articles(articles, rows, table, X, profiles) -> list[dict]:
@@ -203,7 +250,7 @@ def _question_part(text: str) -> str:
     end = text.find("?")
     if 0 <= end and len(text[:end].split()) < 30:
         return text[:end + 1]
-    return " ".join(text.split()[:25])
+    return message_of(text, 160)  # whole sentences, never cut mid-sentence unless the first is too long
 
 
 def _phrasings(art, members, linked, table, X, profile, k: int = 5) -> list[str]:
@@ -235,16 +282,50 @@ def _known(rows) -> np.ndarray:
     return np.ones(len(rows.ids), bool) if rows.answered_known is None else rows.answered_known
 
 
-def _unanswered(table, rows) -> dict:
+LISTED_PER_GROUP = 500  # unanswered questions listed per group (the assignments file has every ticket)
+LISTED_TOTAL = 5000  # ... and in all groups together, so a million-ticket log gives a readable report
+
+
+def _unanswered(table, rows, topics=(), articles=()) -> dict:
     known = _known(rows)
     if len(rows.ids) and not known.any():  # the export has no replies: nothing to say about them
-        return {"count": None, "share": None, "covered": None, "gap": None, "by_channel": {}, "examples": []}
+        return {"count": None, "share": None, "covered": None, "gap": None, "by_channel": {}, "examples": [], "groups": []}
     idx = np.flatnonzero(known & ~rows.answered)
     chans = Counter(table.channel[i] for i in idx)
     order = sorted(idx, key=lambda i: -(table.created[i] if table.created[i] == table.created[i] else 0))
     return {"count": int(len(idx)), "share": round(len(idx) / len(rows.ids), 4) if len(rows.ids) else 0.0,
             "covered": int(rows.verdict[idx].sum()), "gap": int((~rows.verdict[idx]).sum()),
-            "by_channel": dict(sorted(chans.items())), "examples": _first_texts(table, order, 5)}
+            "by_channel": dict(sorted(chans.items())), "examples": _first_texts(table, order, 5),
+            "groups": _unanswered_groups(table, rows, np.array(order, int), topics, articles)}
+
+
+def _quiet(topics) -> frozenset:
+    return topics[0].quiet if topics else frozenset()
+
+
+def _unanswered_groups(table, rows, order: np.ndarray, topics, articles) -> list[dict]:
+    """Every unanswered ticket (newest first), grouped: by gap (in gap order), then by the article that
+    answers it, then off-topic. Each ticket: its id and the customer's question."""
+    groups: list[dict] = []
+    budget = [LISTED_TOTAL]
+
+    def add(kind: str, key, label: str, members: np.ndarray) -> None:
+        if len(members):
+            shown = members[:max(0, min(LISTED_PER_GROUP, budget[0]))]
+            budget[0] -= len(shown)
+            groups.append({"kind": kind, "id": key, "label": label, "count": int(len(members)),
+                           "tickets": [{"id": table.ids[i],
+                                        "question": message_of(table.texts[i], 200, _quiet(topics))}
+                                       for i in shown]})
+
+    gap, art = rows.gap[order], rows.article[order]
+    for gid, topic in enumerate(topics, 1):
+        add("gap", gid, topic.label, order[gap == gid])
+    covered = rows.verdict[order]
+    for a in sorted(set(art[covered & (art >= 0)].tolist()), key=lambda a: (-(art == a).sum(), a)):
+        add("article", articles[a].id, articles[a].title, order[covered & (art == a)])
+    add("off_topic", None, "", order[gap == -1])
+    return groups
 
 
 def _stats(hours: np.ndarray) -> dict:

@@ -1,15 +1,23 @@
 """Clustering gap tickets into topics that scale to a million tickets, and labelling them.
 
 TF-IDF rows -> TruncatedSVD (fitted on a sample) -> MiniBatchKMeans with k from the data (sqrt(n/2),
-bounded) -> clusters whose centroids are near-duplicates are merged -> labels from each cluster's
-distinctive unigrams and bigrams, shown with the customers' own word forms.
+bounded) -> clusters whose centroids are near-duplicates are merged -> each topic gets:
+- `label`: a real customer question from the topic, the one nearest its centre (phrasing.question_of);
+- `terms`: its key phrases as the customers wrote them ("apple pay", "open an account", 微信支付), from its
+  distinctive unigrams and bigrams;
+- `keywords`: the distinctive words themselves, which decide what merges.
+
+Words that say nothing about a topic never become terms: stop words from maintained lists (the analyser's
+query stop words, which include lunr's list, and the stopwords-iso Chinese list) and, per run, words spread
+evenly over the clusters of this log (see `spread`).
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -18,18 +26,29 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
-from helpgen.text import CJK, split_words, tokenize
+from helpgen.coverage.match import features, tokens
+from helpgen.coverage.phrasing import LABEL_CHARS, asks, question_of
+from helpgen.text import CJK, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, split_words, stem
 
 _CJK = CJK
 
 MERGE_COSINE = 0.75  # centroids closer than this are one topic (cosine in the SVD space)
-# fragments of contractions ("didn't" -> "didn") and filler verbs say nothing about a topic
-LABEL_WEAK = frozenset("didn doesn don isn wasn won aren haven hasn couldn wouldn shouldn ll ve re say sai "
-                       "want need us find work like know tell ask still yet now".split()
-                       # Chinese fillers: "is there", "can't get", "always", "already", support-desk politeness
-                       + "没有 有没有 能不能 不能 不到 一直 已经 之前 现在 还是 问题 客服 回复 期待 多谢 朋友 推荐 "
-                         "卸载 重装 没用 挺急 急用 时候 为啥 咋办 咋 一个 知道 告诉 "
-                         "今天 昨天 昨晚 前天 早上 上午 中午 下午 晚上 刚才 刚刚 最近".split())
+SPREAD_SHARE = 0.5  # a word used at similar rates in at least this share of the clusters says nothing
+SPREAD_MIN_CLUSTERS = 4  # fewer clusters than this: no spread test (the maintained lists alone)
+_ARTICLES = frozenset({"a", "an", "the"})
+LABEL_CANDIDATES = 50  # tickets nearest a topic's centre whose questions compete for its label
+
+
+@lru_cache(maxsize=1)
+def label_stop_words() -> frozenset[str]:
+    """Maintained stop lists, with their English stems (feature names are stems): the analyser's query stop
+    words (lunr's list and customer filler such as "still", "didn"), its Chinese list and stopwords-iso's."""
+    import stopwordsiso
+
+    words = set(QUERY_STOP_WORDS_EN) | set(STOP_WORDS_ZH) | set(stopwordsiso.stopwords("zh"))
+    return frozenset(words | {stem(w) for w in words if w.isascii()})
+
+
 SMALL, SMALL_JOIN = 3, 0.5  # clusters under 3 tickets join the nearest bigger one when at least this close
 MINOR, MINOR_JOIN = 5, 0.3  # fragments (< 5 tickets or <= 1/3 of a topic) sharing a label word join it
 
@@ -37,9 +56,12 @@ MINOR, MINOR_JOIN = 5, 0.3  # fragments (< 5 tickets or <= 1/3 of a topic) shari
 @dataclass
 class Topic:
     members: np.ndarray  # row indexes into the gap matrix
-    label: str
-    terms: list[str]
+    label: str  # a customer's question from the topic (nearest its centre), at most LABEL_CHARS characters
+    terms: list[str]  # key phrases as customers wrote them
     centroid: sparse.csr_matrix  # 1 x V in TF-IDF space, L2-normalised
+    keywords: str = ""  # the distinctive words, space-separated (what merging compares)
+    raw_terms: list[str] = field(default_factory=list)  # distinctive features (stems), best first
+    quiet: frozenset = frozenset()  # words that say nothing in this log: stop words and spread words
 
 
 def choose_k(n: int) -> int:
@@ -105,15 +127,58 @@ def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return renum[labels]
 
 
-def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
-    """stem -> the word customers wrote most often for it."""
-    seen: dict[str, Counter] = defaultdict(Counter)
+def _phrases(texts: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(stem -> the word customers wrote most often for it, "stem stem" -> the words they wrote for that
+    bigram when they wrote them together, an article between allowed: "open account" -> "open an account")."""
+    uni: dict[str, Counter] = defaultdict(Counter)
+    bi: dict[str, Counter] = defaultdict(Counter)
     for text in texts:
-        for word in split_words(text):
-            stem = tokenize(word)
-            if len(stem) == 1:
-                seen[stem[0]][word] += 1
-    return {s: c.most_common(1)[0][0] for s, c in seen.items()}
+        words, flat = split_words(text), _flat(text)
+        content = []
+        for pos, word in enumerate(words):
+            toks = tokens(word)
+            if len(toks) == 1:
+                uni[toks[0]][word] += 1
+                content.append((pos, toks[0]))
+        for (p1, s1), (p2, s2) in zip(content, content[1:]):
+            phrase = " ".join(words[p1:p2 + 1])
+            if (p2 == p1 + 1 or (p2 == p1 + 2 and words[p1 + 1] in _ARTICLES)) and not _CJK.search(s1 + s2) \
+                    and f" {phrase} " in flat:  # written together, not across a full stop
+                bi[f"{s1} {s2}"][phrase] += 1
+    pick = lambda c: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]  # noqa: E731 - most common, then A-Z
+    return {k: pick(c) for k, c in uni.items()}, {k: pick(c) for k, c in bi.items()}
+
+
+def _flat(text: str) -> str:
+    """Lower-cased words between single spaces, with a bar for punctuation (a phrase never crosses it)."""
+    return " " + " ".join(re.sub(r"[^\w\s]+", " | ", text.lower()).split()) + " "
+
+
+def _display_terms(terms: Sequence[str], words: Sequence[str], uni: dict, bi: dict,
+                   texts: Sequence[str], quiet: frozenset | set = frozenset()) -> list[str]:
+    """Key phrases as customers wrote them: Chinese words as chosen (`words`), English bigrams as their most
+    common written form, or as two words when customers never wrote them together (a stop-word artefact;
+    a `quiet` word, stop or spread, is then left out); overlapping phrases join when customers wrote the
+    joined form ("year old" + "old daughter")."""
+    if any(_CJK.search(w) for w in words):
+        return list(words)
+    flat = [_flat(t) for t in texts]
+    out: list[str] = []
+    for term in terms:
+        parts = term.split()
+        shown = [bi[term]] if len(parts) == 2 and term in bi else [uni.get(p, p) for p in parts if p not in quiet]
+        for phrase in shown:
+            if any(f" {phrase} " in f" {o} " for o in out):
+                continue
+            out = [o for o in out if f" {o} " not in f" {phrase} "]
+            last = out[-1] if out else ""
+            if last and last.split()[-1] == phrase.split()[0] and len(phrase.split()) > 1:
+                joined = last + " " + " ".join(phrase.split()[1:])
+                if 2 * sum(f" {joined} " in t for t in flat) >= sum(f" {phrase} " in t for t in flat):
+                    out[-1] = joined
+                    continue
+            out.append(phrase)
+    return out[:4]
 
 
 def _pick_terms(scores: np.ndarray, names: np.ndarray, max_words: int = 4) -> list[str]:
@@ -180,7 +245,8 @@ def label_topics(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray,
     root = list(range(len(topics)))
     seen: dict = {}
     for c, t in enumerate(topics):
-        keys = [t.terms[0] if t.terms else f"#{c}", frozenset(t.label.split()) if t.terms else f"#{c}"]
+        keys = [t.raw_terms[0] if t.raw_terms else f"#{c}",
+                frozenset(t.keywords.split()) if t.keywords else f"#{c}"]
         root[c] = min([c] + [seen[k] for k in keys if k in seen])
         for k in keys:
             seen.setdefault(k, root[c])
@@ -205,9 +271,9 @@ def _fold_minor(topics: list[Topic], root: list[int]) -> list[int]:
     for c, t in sorted(enumerate(topics), key=lambda ct: sizes[ct[0]]):
         if root[c] != c:
             continue
-        words = set(t.label.split())
+        words = set(t.keywords.split())
         near = [(S[c, i], j) for i, j in enumerate(big) if j != c and S[c, i] >= MINOR_JOIN
-                and (sizes[c] < MINOR or 3 * sizes[c] <= sizes[j]) and words & set(topics[j].label.split())]
+                and (sizes[c] < MINOR or 3 * sizes[c] <= sizes[j]) and words & set(topics[j].keywords.split())]
         if near:
             root[c] = max(near)[1]
     out = []
@@ -216,6 +282,21 @@ def _fold_minor(topics: list[Topic], root: list[int]) -> list[int]:
             r = root[r]
         out.append(r)
     return out
+
+
+def spread(df_in: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
+    """Features used at similar rates across the clusters of this log: the perplexity of a feature's
+    per-cluster rate (document frequency / cluster size), i.e. the number of clusters it is spread over,
+    reaches SPREAD_SHARE of all clusters. Filler a log repeats in every topic says nothing about any one."""
+    k, v = df_in.shape
+    if k < SPREAD_MIN_CLUSTERS:
+        return np.zeros(v, bool)
+    rates = sparse.diags(1.0 / np.maximum(sizes, 1)) @ df_in
+    rates = rates.tocoo()
+    total = np.bincount(rates.col, weights=rates.data, minlength=v)
+    q = rates.data / total[rates.col]
+    entropy = np.bincount(rates.col, weights=-q * np.log(q), minlength=v)
+    return np.exp(entropy) >= SPREAD_SHARE * k - 1e-6
 
 
 def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: Sequence[str],
@@ -229,10 +310,14 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
     df_in = (onehot @ binary).tocsr()  # k x V document frequencies (sparse)
     sizes = np.bincount(labels, minlength=k).astype(np.float32)
     p_all = (np.asarray(df_in.sum(0)).ravel() + 1) / (n + 2) if background is None else background
-    weak = np.array([LABEL_WEAK.isdisjoint(str(f).split()) for f in names], float)
+    stop = label_stop_words()
+    spread_out = spread(df_in, sizes)
+    weak = np.array([stop.isdisjoint(str(f).split()) for f in names], float) * ~spread_out
+    quiet = frozenset(stop | {str(f) for f in np.asarray(names)[spread_out] if " " not in str(f)})
     bigram = np.array([1.5 if " " in str(f) else 1.0 for f in names])
     cents = normalize(onehot @ X).tocsr()
     index = {str(f): j for j, f in enumerate(names) if " " not in str(f) and _CJK.search(str(f))}
+    vocab = {str(f): j for j, f in enumerate(names)}
     topics = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
@@ -240,10 +325,41 @@ def _label(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray, texts: S
         score = p_in * np.log((p_in + 1e-9) / p_all) * np.where(p_in >= 0.15, 1.0, 0.1) * weak * bigram
         terms = _pick_terms(score, names)
         sample = [texts[i] for i in members[:300]]
-        forms = _surface_forms(sample)
+        uni, bi = _phrases(sample)
         ordered = _longest(w for t in terms for w in t.split())[:4]
         if any(_CJK.search(w) for w in ordered):
             ordered = _upgrade(ordered, p_in, index, [t.lower() for t in sample])
-        words = " ".join(forms.get(w, w) for w in ordered)
-        topics.append(Topic(members, words or "miscellaneous", terms, cents[c]))  # 1 x V sparse
+        words = [uni.get(w, w) for w in ordered]
+        label = _question_label(X, members, cents[c], texts, vocab)
+        topics.append(Topic(members, label, _display_terms(terms, words, uni, bi, sample, quiet), cents[c],
+                            " ".join(words), [str(t) for t in terms], quiet))
     return topics
+
+
+def question_score(question: str, centre: np.ndarray, vocab: dict[str, int]) -> float:
+    """Cosine between a question's own features (binary) and a topic centre (dense TF-IDF row)."""
+    feats = set(features(tokens(question)))
+    if not feats:
+        return 0.0
+    return float(sum(centre[vocab[f]] for f in feats if f in vocab) / math.sqrt(len(feats)))
+
+
+def _question_label(X: sparse.csr_matrix, members: np.ndarray, centroid: sparse.csr_matrix,
+                    texts: Sequence[str], vocab: dict[str, int]) -> str:
+    """The customer question nearest the topic's centre: among the LABEL_CANDIDATES tickets nearest it, the
+    question (phrasing.question_of) whose own words are closest to the centre (cosine of its features),
+    preferring questions that ask ("...?") and fit LABEL_CHARS uncut. Ties go to the nearer ticket."""
+    sample = members[np.linspace(0, len(members) - 1, min(2000, len(members))).astype(int)]
+    sims = (X[sample] @ centroid.T).toarray().ravel()
+    near = sample[np.argsort(-sims, kind="stable")[:LABEL_CANDIDATES]]
+    cent = centroid.toarray().ravel()
+    best, best_score = "", -1.0
+    for i in near:
+        question = question_of(texts[i], limit=10 ** 6)
+        score = question_score(question, cent, vocab)
+        if score <= 0:
+            continue
+        score *= (1.0 if asks(question) else 0.8) * (1.0 if len(question) <= LABEL_CHARS else 0.8)
+        if score > best_score + 1e-9:
+            best, best_score = question, score
+    return question_of(best, LABEL_CHARS) if best else question_of(texts[int(members[0])], LABEL_CHARS)

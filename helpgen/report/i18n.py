@@ -18,6 +18,7 @@ EN: dict[str, str] = {
     "nobody_unknown": "Unknown: the export has no reply column. Export the first reply (or its time) too, to see "
                       "the questions nobody answered.",
     "tickets": "{n} tickets",
+    "ticket_one": "{n} ticket",
     "redacted": "Personal data redacted: {items}.",
     "redacted_item": "{n} {kind}",
     "chart": "Gap tickets over time",
@@ -47,6 +48,44 @@ EN: dict[str, str] = {
     "chart_legend": "max {n}; red = gap, green = covered",
     "chart_empty": "no dated tickets",
     "trend": "trend",
+    "report_kind": "Coverage report",
+    "gaps_hint": "Largest first. Open a gap for what customers asked, what the team replied and a draft command.",
+    "gap_size": "{n} · {pct}",
+    "rising": "rising", "falling": "falling", "steady": "steady",
+    "trend_title": "Tickets per period: {counts}",
+    "suggested": "Suggested article",
+    "level_stage": "level {level}, stage {stage}",
+    "asked": "What customers asked",
+    "team_answered": "The team answered {answered} of {size}; {unanswered} got no reply.",
+    "team_none": "The team answered none of them.",
+    "team_unknown": "Whether the team answered them is unknown: the export has no reply column.",
+    "best_reply": "What the team replied",
+    "nearest": "Nearest article",
+    "nearest_line": "similarity {score}: extend it, or link to the new article from it.",
+    "nearest_none": "No article is close.",
+    "terms": "Key phrases",
+    "draft": "Draft the article",
+    "draft_run": "Run this in a terminal to start a draft from this gap:",
+    "more_gaps": "{n} smaller gaps are in coverage.json.",
+    "nobody_gap": "Gap {id}: {label}",
+    "nobody_article": "An article answers these: {title}",
+    "nobody_articles": "Questions an article already answers: send the link",
+    "nobody_off": "Off-topic",
+    "nobody_more": "… and {n} more: `--assignments FILE` lists every ticket.",
+    "col_ticket": "Ticket",
+    "col_question": "Question",
+    "matched_text": "Each ticket was compared with every article's title, summary and questions. A ticket counts as "
+                    "covered when it is as close to an article as the articles' own questions are; that threshold was "
+                    "measured on your articles, not set by hand. The gap tickets were grouped by the words they share, "
+                    "and each group is named by the customer question nearest its centre.",
+    "matched_history": "Each ticket was compared with every article's title, summary and questions, and with the "
+                       "tickets your team answered with a link to an article: those links teach which questions each "
+                       "article answers. A ticket counts as a gap when the team would rarely link an article for it. "
+                       "Every threshold was measured on your own articles and tickets, not set by hand. The gap tickets "
+                       "were grouped by the words they share, and each group is named by the customer question nearest "
+                       "its centre.",
+    "figures": "The figures",
+    "nav_gaps": "Gaps", "nav_nobody": "Unanswered", "nav_matched": "Method",
 }
 
 ZH: dict[str, str] = {
@@ -56,6 +95,7 @@ ZH: dict[str, str] = {
                            "无法得知客服是否回复。",
     "nobody_unknown": "未知：导出文件没有回复列。请一并导出首次回复（或其时间），才能看到无人回复的问题。",
     "tickets": "{n} 条工单",
+    "ticket_one": "{n} 条工单",
     "redacted": "已隐去个人信息：{items}。",
     "redacted_item": "{kind} {n} 处",
     "chart": "缺口工单趋势",
@@ -84,6 +124,41 @@ ZH: dict[str, str] = {
     "chart_legend": "最多 {n}；红色 = 缺口，绿色 = 已覆盖",
     "chart_empty": "没有带日期的工单",
     "trend": "趋势",
+    "report_kind": "覆盖报告",
+    "gaps_hint": "按工单数从多到少排列。展开某个缺口，可查看客户的原话、客服的回复和起草命令。",
+    "gap_size": "{n} · {pct}",
+    "rising": "上升", "falling": "下降", "steady": "平稳",
+    "trend_title": "各时段工单数：{counts}",
+    "suggested": "建议新增文章",
+    "level_stage": "级别：{level}；阶段：{stage}",
+    "asked": "客户的原话",
+    "team_answered": "客服回复了其中 {answered} 条（共 {size} 条）；{unanswered} 条没有得到回复。",
+    "team_none": "客服没有回复其中任何一条。",
+    "team_unknown": "导出文件没有回复列，无法知道客服是否回复。",
+    "best_reply": "客服的回复",
+    "nearest": "最接近的文章",
+    "nearest_line": "相似度 {score}：可扩充这篇文章，或在其中链接到新文章。",
+    "nearest_none": "没有相近的文章。",
+    "terms": "关键词",
+    "draft": "起草文章",
+    "draft_run": "在终端运行下面的命令，即可根据这个缺口起草文章：",
+    "more_gaps": "另有 {n} 个较小的缺口，详见 coverage.json。",
+    "nobody_gap": "缺口 {id}：{label}",
+    "nobody_article": "已有文章解答：{title}",
+    "nobody_articles": "已有文章解答的问题：发送文章链接即可",
+    "nobody_off": "与产品无关",
+    "nobody_more": "……另有 {n} 条：使用 `--assignments FILE` 可列出每一条工单。",
+    "col_ticket": "工单",
+    "col_question": "问题",
+    "matched_text": "每张工单都与每篇文章的标题、摘要和常见问题（questions）做了比较。工单与某篇文章的相似程度达到文章自身常见问题的水平，"
+                    "即视为已有文章解答；这个阈值是根据您的文章测得的，并非人为设定。缺口工单按共同用词分组，"
+                    "每组以最接近组中心的一条客户提问命名。",
+    "matched_history": "每张工单都与每篇文章的标题、摘要和常见问题（questions）做了比较，并参考了客服在回复中附上文章链接的工单："
+                       "这些链接说明了每篇文章解答哪些问题。客服很少会为之附上文章链接的工单，判为缺口。"
+                       "所有阈值都是根据您自己的文章和工单测得的，并非人为设定。缺口工单按共同用词分组，"
+                       "每组以最接近组中心的一条客户提问命名。",
+    "figures": "具体数值",
+    "nav_gaps": "缺口", "nav_nobody": "无人回复", "nav_matched": "匹配方法",
 }
 
 ZH_KINDS = {"email": "邮箱", "phone": "电话号码", "card": "银行卡号", "iban": "IBAN 账号", "ip": "IP 地址", "name": "姓名"}
@@ -115,7 +190,7 @@ class Messages:
         return f"{share * 100:.{digits}f}%"
 
     def tickets(self, n: int) -> str:
-        return self("tickets", n=self.num(n))
+        return self("ticket_one" if n == 1 else "tickets", n=self.num(n))
 
     def date(self, iso: str) -> str:
         """An ISO day (2026-11-25) or month (2026-11) in the report's style."""

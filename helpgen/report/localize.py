@@ -19,7 +19,6 @@ def localize(data: dict) -> dict:
         for art in data["articles"]:
             art["top_phrasings"] = list(dict.fromkeys(q for q in map(question_zh, art["top_phrasings"]) if q))
         for gap in data["gaps"]:
-            gap["suggested_title"] = title_zh(gap["label"], gap["suggested_level"])
             gap["examples"] = _tidy_all(gap["examples"])
         data["unanswered"]["examples"] = _tidy_all(data["unanswered"]["examples"])
         data["response_times"]["statement"] = statement_zh(data["response_times"])
@@ -65,12 +64,6 @@ def zh_phrase(label: str) -> str:
     for w in words[1:]:
         out.append(("、" if _CJK.search(out[-1][-1]) or _CJK.search(w[0]) else " ") + w)
     return "".join(out)
-
-
-def title_zh(label: str, level: str) -> str:
-    """The suggested title of a Chinese gap topic, for the level the analysis chose."""
-    phrase = zh_phrase(label.strip()) or "该主题"
-    return f"{phrase}：遇到问题怎么办" if level == "troubleshooting" else f"{phrase}：使用说明"
 
 
 def channel_zh(name: str) -> str:

@@ -9,10 +9,15 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
+from functools import lru_cache
 from html import escape
 from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from helpgen.errors import UnsafeOutputError
 from helpgen.report.charts import bar_chart, sparkline
@@ -164,6 +169,11 @@ def _level(m: Messages, level: str, stage: str, stage_label: str = "") -> str:
     return f"{LEVELS_ZH.get(level, level)} / {stage_label or stage}" if m.zh else f"{level}/{stage}"
 
 
+def _kept(m: Messages, kept: bool | None) -> str:
+    """Yes, no, or a dash where the channel makes no promise in hours to check."""
+    return "–" if kept is None else m("yes") if kept else m("no")
+
+
 def _paren(m: Messages, text: str) -> str:
     return f"（{text}）" if m.zh else f" ({text})"
 
@@ -196,6 +206,9 @@ def _matched_notes(m: Messages, cal: dict) -> list[str]:
     return out
 
 
+DETAILED_GAPS = 10  # gaps shown with examples, reply and draft command in coverage.md
+
+
 def render_markdown(data: dict) -> str:
     t, rt, m = data["totals"], data["response_times"], _msgs(data)
     out = [f"# {m('title', name=_md_escape(data['kb']['name']))}", ""]
@@ -203,17 +216,30 @@ def render_markdown(data: dict) -> str:
     out += ([f"{period}", ""] if period else []) + [f"**{headline(data)}**", ""]
     if t["redacted"]:
         out += [_redacted(m, t["redacted"]), ""]
+    periods = [p["period"] for p in data["trend"]["periods"]]
+    titles = _titles(data)
     out += [f"## {m('gaps')}", "", "| " + " | ".join(m(k) for k in ("col_id", "col_topic", "col_tickets",
-            "col_share", "col_suggested", "col_nearest")) + " |", "|---|---|---|---|---|---|"]
+            "col_share", "col_trend", "col_suggested")) + " |", "|---|---|---|---|---|---|"]
     for g in data["gaps"][:MAX_GAPS]:
+        word = direction(_gap_counts(g, periods))
         out.append(f"| {g['id']} | {_md_escape(g['label'])} | {m.num(g['size'])} | {m.pct(g['share'], 1)} | "
-                   f"{_md_escape(g['suggested_title'])}{_paren(m, _level(m, g['suggested_level'], g['suggested_stage'], g.get('suggested_stage_label', '')))} | "
-                   f"{g['nearest_article'] or '-'}{_paren(m, format(g['nearest_score'], '.2f'))} |")
-    for g in data["gaps"][:10]:
-        out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])), ""]
+                   f"{m(word) if word else '-'} | {_md_escape(g['suggested_title'])}"
+                   f"{_paren(m, _level(m, g['suggested_level'], g['suggested_stage'], g.get('suggested_stage_label', '')))} |")
+    if len(data["gaps"]) > MAX_GAPS:
+        out += ["", m("more_gaps", n=m.num(len(data["gaps"]) - MAX_GAPS))]
+    for g in data["gaps"][:DETAILED_GAPS]:
+        out += ["", "### " + m("gap_heading", id=g["id"], label=_md_escape(g["label"]), size=m.tickets(g["size"])),
+                "", f"**{m('suggested')}:** {_md_escape(g['suggested_title'])}", "", f"**{m('asked')}:**", ""]
         out += [f"- {_md_escape(e)}" for e in g["examples"]]
-        if g["best_reply"]:
-            out += ["", m("draft_seed", text=_md_escape(g["best_reply"]))]
+        out += ["", team_line(m, g)]
+        if g.get("best_reply"):
+            out += ["", f"**{m('best_reply')}:**", "", f"> {_md_escape(g['best_reply'])}"]
+        nearest = g.get("nearest_article")
+        if nearest:
+            out += ["", f"**{m('nearest')}:** {_md_escape(titles.get(nearest, nearest))} ({nearest}) — "
+                        f"{m('nearest_line', score=format(g['nearest_score'], '.2f'))}"]
+        if g.get("terms"):
+            out += ["", f"**{m('terms')}:** " + ("、" if m.zh else ", ").join(_md_escape(x) for x in g["terms"])]
         out += ["", m("draft_it", id=g["id"])]
     out += ["", f"## {m('cannot_find')}", "", m("cannot_find_intro"), ""]
     for a in [a for a in data["articles"] if a["covered_tickets"]][:20]:
@@ -222,72 +248,180 @@ def render_markdown(data: dict) -> str:
                                   n=m.tickets(a["covered_tickets"])))
         out += [f"  - {_md_escape(q)}" for q in a["top_phrasings"]]
     un = data["unanswered"]
-    out += ["", f"## {m('nobody')}", "", _nobody_line(m, un), ""]
-    out += [f"- {_md_escape(e)}" for e in un["examples"]]
+    out += ["", f"## {m('nobody')}", "", _nobody_line(m, un)]
+    if un.get("count") is not None:
+        for grp in nobody_groups(m, un):
+            out += ["", f"### {_md_escape(grp['title'])}{_paren(m, grp['count'])}", ""]
+            out += [f"- `{_md_escape(x['id'])}` {_md_escape(x['question'])}" for x in grp["tickets"]]
+            if grp["more"]:
+                out += ["", grp["more"]]
     out += ["", f"### {m('first_response')}", "", f"**{_md_escape(rt['statement'])}**", "",
             "| " + " | ".join(m(k) for k in ("col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
             + " |", "|---|---|---|---|---|"]
     for ch, s in rt["channels"].items():
         out.append(f"| {_md_escape(_channel(m, ch))} | {m.num(s['tickets'])} | {s['median_hours']} | "
-                   f"{s['p90_hours']} | {m('yes') if s['kept'] else m('no')} |")
+                   f"{s['p90_hours']} | {_kept(m, s['kept'])} |")
     if data["off_topic"]["size"]:
         out += ["", m("off_topic", n=m.tickets(data["off_topic"]["size"]))]
     cal = data["calibration"]
-    out += ["", f"## {m('matched')}", "", m("mode", mode=m.mode(cal["mode"]))]
+    out += ["", f"## {m('matched')}", "", matched_paragraph(m, cal), "", f"### {m('figures')}", "",
+            m("mode", mode=m.mode(cal["mode"]))]
     if "lang" in data:
         out += ["", m("language", lang=m.language_name(data["lang"]))]
     out += [""] + [f"- {_md_escape(n)}" for n in _matched_notes(m, cal)]
     return "\n".join(out) + "\n"
 
 
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
-        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;"
-        "vertical-align:top}.big{font-size:1.3rem}.bad{color:#b00;font-weight:bold}small{color:#666}")
+# Material for MkDocs' primary palette (its palette CSS): name -> (colour, darker shade, text on the colour)
+PALETTE = {
+    "red": ("#ef5552", "#e53734", "#fff"), "pink": ("#e92063", "#c3185d", "#fff"),
+    "purple": ("#ab47bd", "#8c24a8", "#fff"), "deep-purple": ("#7e56c2", "#673ab6", "#fff"),
+    "indigo": ("#4051b5", "#303fa1", "#fff"), "blue": ("#2094f3", "#1975d2", "#fff"),
+    "light-blue": ("#02a6f2", "#0287cf", "#fff"), "cyan": ("#00bdd6", "#0097a8", "#fff"),
+    "teal": ("#009485", "#007a6c", "#fff"), "green": ("#4cae4f", "#398e3d", "#fff"),
+    "light-green": ("#8bc34b", "#689f38", "#fff"), "lime": ("#cbdc38", "#b0b52c", "#000000de"),
+    "yellow": ("#ffec3d", "#fbc02d", "#000000de"), "amber": ("#ffc105", "#ffa000", "#000000de"),
+    "orange": ("#ffa724", "#fa8900", "#000000de"), "deep-orange": ("#ff6e42", "#f4511f", "#fff"),
+    "brown": ("#795649", "#5d4037", "#fff"), "grey": ("#757575", "#616161", "#fff"),
+    "blue-grey": ("#546d78", "#455a63", "#fff"), "black": ("#000000", "#000000", "#fff"),
+    "white": ("#ffffff", "#e0e0e0", "#000000de"),
+}
+_HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+TREND_RATIO = 1.5  # a gap is "rising" when its later half of periods has 1.5x the tickets of the earlier half
 
 
-def _th(m: Messages, *keys: str) -> str:
-    return "<tr>" + "".join(f"<th>{escape(m(k))}</th>" for k in keys) + "</tr>"
+def theme(colors: dict | None) -> dict:
+    """The help centre's primary colour (helpgen.yml `colors.primary`: a Material name or a hex colour)."""
+    value = str((colors or {}).get("primary", "indigo")).strip().lower().replace(" ", "-")
+    if _HEX.fullmatch(value):
+        return {"primary": value, "dark": value, "on_primary": "#fff"}
+    fg, dark, on = PALETTE.get(value, PALETTE["indigo"])
+    return {"primary": fg, "dark": dark, "on_primary": on}
+
+
+def _code(text: str) -> Markup:
+    """Escaped text with `backticked` parts as <code> (messages are shared with the Markdown report)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(str(text), quote=False))))
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("helpgen.report", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["code"] = _code
+    return env
+
+
+def _gap_counts(g: dict, periods: list[str]) -> list[int]:
+    """The gap's tickets in every period of the report (0 where it had none)."""
+    counts = {p["period"]: p["count"] for p in g["trend"]}
+    return [int(counts.get(p, 0)) for p in periods]
+
+
+def direction(counts: list[int]) -> str:
+    """rising / falling / steady: the later half of the periods against the earlier half ("" when there are
+    fewer than 4 periods or 6 tickets, too few to say)."""
+    if len(counts) < 4 or sum(counts) < 6:
+        return ""
+    half = len(counts) // 2
+    early, late = sum(counts[:half]) / half, sum(counts[-half:]) / half
+    if late >= TREND_RATIO * early and late > early:
+        return "rising"
+    if early >= TREND_RATIO * late and early > late:
+        return "falling"
+    return "steady"
+
+
+def _href(data: dict, url: str) -> str:
+    site = (data["kb"].get("site_url") or "").strip()
+    return site.rstrip("/") + "/" + url.lstrip("/") if site and url else ""
+
+
+def _titles(data: dict) -> dict[str, str]:
+    return {a["id"]: a.get("title") or a["id"] for a in data["articles"]}
+
+
+def team_line(m: Messages, g: dict) -> str:
+    if g.get("answered", 0) is None:  # the export has no reply column
+        return m("team_unknown")
+    answered = int(g.get("answered", 0))
+    unanswered = int(g.get("unanswered", g["size"] - answered))
+    if not answered:
+        return m("team_none")
+    return m("team_answered", answered=m.num(answered), size=m.num(g["size"]), unanswered=m.num(unanswered))
+
+
+def _gap_view(data: dict, m: Messages, g: dict, periods: list[str], titles: dict) -> dict:
+    counts = _gap_counts(g, periods)
+    word = direction(counts)
+    spark = sparkline(counts, title=m("trend_title", counts=", ".join(map(str, counts)))) if counts else ""
+    nearest = g.get("nearest_article")
+    return {"id": g["id"], "label": g["label"], "size": m.tickets(g["size"]), "share": m.pct(g["share"], 1),
+            "spark": Markup(spark), "direction": m(word) if word else "",
+            "direction_class": {"rising": "up", "falling": "down"}.get(word, ""),
+            "title": g["suggested_title"],
+            "level_stage": _level(m, g["suggested_level"], g["suggested_stage"], g.get("suggested_stage_label", "")),
+            "examples": g["examples"], "team": team_line(m, g), "best_reply": g.get("best_reply"),
+            "nearest": f"{titles.get(nearest, nearest)} ({nearest})" if nearest else "",
+            "nearest_href": _href(data, g.get("nearest_url") or ""),
+            "nearest_note": m("nearest_line", score=f"{g['nearest_score']:.2f}"),
+            "terms": g.get("terms") or []}
+
+
+def nobody_groups(m: Messages, un: dict) -> list[dict]:
+    """The unanswered questions' groups with their titles in the report's language."""
+    out = []
+    for grp in un.get("groups") or []:
+        if grp["kind"] == "gap":
+            title = m("nobody_gap", id=grp["id"], label=grp["label"])
+        elif grp["kind"] == "article":
+            title = m("nobody_article", title=grp["label"] or grp["id"])
+        else:
+            title = m("nobody_off")
+        more = grp["count"] - len(grp["tickets"])
+        out.append({"kind": grp["kind"], "title": title, "name": grp["label"] or grp["id"] or "", "count": m.tickets(grp["count"]), "n": grp["count"],
+                    "tickets": grp["tickets"], "more": m("nobody_more", n=m.num(more)) if more > 0 else ""})
+    return out
+
+
+def matched_paragraph(m: Messages, cal: dict) -> str:
+    return m("matched_history" if cal.get("mode") == "history" else "matched_text")
 
 
 def render_html(data: dict) -> str:
-    """Self-contained HTML: inline CSS and SVG only; every piece of ticket text is escaped."""
-    e, m = escape, _msgs(data)
+    """Self-contained HTML from the Jinja2 template (autoescaped): inline CSS and SVG, no script, no request."""
+    m = _msgs(data)
     t, rt, un = data["totals"], data["response_times"], data["unanswered"]
-    title = e(m("title", name=data["kb"]["name"]))
-    h = [f'<!doctype html><html lang="{e(m.lang)}"><head><meta charset="utf-8">',
-         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-         f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
-    if _period(m, data):
-        h.append(f"<p>{e(_period(m, data))}</p>")
-    h.append(f'<p class="big"><strong>{e(headline(data))}</strong></p>')
-    if t["redacted"]:
-        h.append(f"<p>{e(_redacted(m, t['redacted']))}</p>")
-    h.append(f"<h2>{e(m('chart'))}</h2>" + bar_chart(data["trend"]["periods"], msgs=m))
-    h.append(f"<h2>{e(m('gaps'))}</h2><table>" + _th(m, "col_id", "col_topic", "col_tickets", "col_trend",
-                                                     "col_examples", "col_suggested", "col_nearest"))
-    for g in data["gaps"][:MAX_GAPS]:
-        ex = "".join(f"<li>{e(x)}</li>" for x in g["examples"])
-        seed = f"<br><small>{e(m('team_reply', text=g['best_reply']))}</small>" if g["best_reply"] else ""
-        h.append(f"<tr><td>{g['id']}</td><td>{e(g['label'])}</td><td>{m.num(g['size'])} ({m.pct(g['share'], 1)})</td>"
-                 f"<td>{sparkline([p['count'] for p in g['trend']], title=m('trend'))}</td><td><ul>{ex}</ul>{seed}</td>"
-                 f"<td>{e(g['suggested_title'])}<br><small>{e(_level(m, g['suggested_level'], g['suggested_stage'], g.get('suggested_stage_label', '')))}"
-                 f"</small></td><td>{e(g['nearest_article'] or '-')} ({g['nearest_score']:.2f})</td></tr>")
-    h.append(f"</table><h2>{e(m('cannot_find'))}</h2><p>{e(m('cannot_find_intro'))}</p><table>"
-             + _th(m, "col_article", "col_tickets", "col_phrasings"))
-    for a in [a for a in data["articles"] if a["covered_tickets"]][:20]:
-        ph = "".join(f"<li>{e(q)}</li>" for q in a["top_phrasings"])
-        url = f"<br><small>{e(a['url'])}</small>" if a.get("url") else ""
-        h.append(f"<tr><td>{e(a['id'])}{url}</td><td>{m.num(a['covered_tickets'])}</td><td><ul>{ph}</ul></td></tr>")
-    line = _nobody_line(m, un)
-    h.append(f"</table><h2>{e(m('nobody'))}</h2><p>{e(line)}</p><ul>"
-             + "".join(f"<li>{e(x)}</li>" for x in un["examples"]) + "</ul>")
-    cls = "" if rt["kept"] else ' class="bad"'
-    h.append(f"<h3>{e(m('first_response'))}</h3><p{cls}>{e(rt['statement'])}</p><table>"
-             + _th(m, "col_channel", "col_tickets", "col_median", "col_p90", "col_kept"))
-    for ch, s in rt["channels"].items():
-        h.append(f"<tr><td>{e(_channel(m, ch))}</td><td>{m.num(s['tickets'])}</td><td>{s['median_hours']}</td>"
-                 f"<td>{s['p90_hours']}</td><td>{e(m('yes') if s['kept'] else m('no'))}</td></tr>")
+    periods = [p["period"] for p in data["trend"]["periods"]]
+    titles = _titles(data)
+    gaps = data["gaps"][:MAX_GAPS]
+    nobody = {"line": _nobody_line(m, un), "groups": [], "articles": [], "articles_count": "", "rest": []}
+    if un.get("count") is not None:
+        groups = nobody_groups(m, un)
+        by_article = [g for g in groups if g["kind"] == "article"]
+        nobody = {"line": _nobody_line(m, un),
+                  "groups": [g for g in groups if g["kind"] == "gap"],
+                  "articles": by_article, "articles_count": m.tickets(sum(g["n"] for g in by_article)),
+                  "rest": [g for g in groups if g["kind"] not in ("gap", "article")]}
     cal = data["calibration"]
-    h.append(f"</table><h2>{e(m('matched'))}</h2><p>{e(m('mode', mode=m.mode(cal['mode'])))}</p><ul>"
-             + "".join(f"<li>{e(n)}</li>" for n in _matched_notes(m, cal)) + "</ul></body></html>")
-    return "\n".join(h) + "\n"
+    view = {
+        "lang": m.lang, "m": m, "title": m("title", name=data["kb"]["name"]), "site_name": data["kb"]["name"],
+        "theme": theme(data["kb"].get("colors")), "period": _period(m, data),
+        "redacted": _redacted(m, t["redacted"]) if t["redacted"] else "", "headline": headline(data),
+        "short": {"gaps": m("nav_gaps"), "nobody": m("nav_nobody"), "matched": m("nav_matched")},
+        "gaps": [_gap_view(data, m, g, periods, titles) for g in gaps],
+        "more_gaps": m("more_gaps", n=m.num(len(data["gaps"]) - len(gaps))) if len(data["gaps"]) > len(gaps) else "",
+        "chart": Markup(bar_chart(data["trend"]["periods"], msgs=m)),
+        "articles": [{"id": a["id"], "title": a.get("title") or a["id"], "href": _href(data, a.get("url") or ""),
+                      "count": m.num(a["covered_tickets"]), "phrasings": a["top_phrasings"]}
+                     for a in data["articles"] if a["covered_tickets"]][:20],
+        "nobody": nobody, "statement": rt["statement"], "promise_kept": rt["kept"],
+        "channels": [{"name": _channel(m, ch), "tickets": m.num(s["tickets"]), "median": s["median_hours"],
+                      "p90": s["p90_hours"], "kept": _kept(m, s["kept"])}
+                     for ch, s in rt["channels"].items()],
+        "off_topic": m("off_topic", n=m.tickets(data["off_topic"]["size"])) if data["off_topic"]["size"] else "",
+        "matched": matched_paragraph(m, cal), "mode": m("mode", mode=m.mode(cal["mode"])),
+        "language": m("language", lang=m.language_name(data["lang"])) if "lang" in data else "",
+        "notes": _matched_notes(m, cal),
+    }
+    return _env().get_template("coverage.html.j2").render(**view)
