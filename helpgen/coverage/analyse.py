@@ -17,8 +17,9 @@ from sklearn.preprocessing import normalize
 from helpgen.coverage import aggregate
 from helpgen.coverage.cluster import kmeans_labels, label_topics
 from helpgen.coverage.refine import refine
-from helpgen.coverage.match import (ArticleSupport, Calibration, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
-                                    calibrate_text, link_scores, tokens, vocab_share)
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+                                    article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
+                                    vocab_share)
 from helpgen.kb.model import KnowledgeBase
 from helpgen.tickets.model import Ticket
 
@@ -26,7 +27,7 @@ OFF_TOPIC = "off-topic"
 Progress = Callable[[str, int], None]  # (stage, tickets so far)
 PER_ARTICLE_CAP = 150  # linked tickets per article used for training (random sample)
 REFINE = False
-MIN_TOKENS = 2  # a question with fewer content words is too short to match ("what is 17 times 3")
+MIN_TOKENS = 2  # a question with fewer content words than this is too short to match
 
 
 @dataclass
@@ -176,7 +177,8 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
-    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
+    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed,
+                      lang=kb.config.language)
     if progress:
         progress("cluster", len(toks))
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
@@ -212,7 +214,7 @@ def _fit_space(ex, toks, seed) -> TextSpace:
     return TextSpace(min_df=2 if len(docs) > 50 else 1).fit(docs)
 
 
-def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibration, seed) -> dict:
+def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibration, seed, lang: str = "en") -> dict:
     n = X.shape[0]
     out = {"covered": np.zeros(n, bool), "article": np.full(n, -1, int), "score": np.zeros(n, np.float32),
            "gap": np.zeros(n, bool), "off_topic": np.zeros(n, bool), "above_floor": np.zeros(n, bool)}
@@ -242,6 +244,7 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     if cal.mode == "history":
         off |= _novel(X, covered & ~off & (linked < 0), answered, linked, cal, seed)
         off |= _unsupported(articles, space, X, toks, linked, article, covered & ~off & (linked < 0), cal, seed)
+    off |= _off_domain(articles, texts, linked, covered & ~off & (linked < 0), cal, lang, seed)
     covered &= ~off
     covered |= linked >= 0
     article = np.where(linked >= 0, linked, np.where(covered, article, -1))
@@ -305,6 +308,53 @@ def _unsupported(articles, space, X, toks, linked, article, candidates, cal: Cal
                      "of linked tickets, each left out of its own article's counts")
     idx = np.flatnonzero(candidates & (article >= 0))
     out[idx] = sup.score(X[idx], n_tok(idx), article[idx]) < cal.min_support
+    return out
+
+
+DOMAIN_PCT = 1  # percentile of in-domain questions' domain score under which a ticket is off-topic
+DOMAIN_SAMPLE = 30_000  # tickets whose words join the articles' words in the help centre's word counts
+
+
+def _kb_plain(article) -> str:
+    return "\n".join([article.title, article.summary, *article.questions, " ".join(article.tags), article_text(article)])
+
+
+def _off_domain(articles, texts, linked, candidates, cal: Calibration, lang: str, seed) -> np.ndarray:
+    """Candidates whose words are no more typical of this help centre than of everyday language (see
+    match.DomainWords): under the DOMAIN_PCT percentile of the tickets the team linked (each left out of
+    the counts), or of the articles' own questions (each left out) when too few tickets are linked."""
+    out = np.zeros(len(texts), bool)
+    if not candidates.any() or not articles:
+        return out
+    if not spaced_language(texts) or not DomainWords.available(lang):
+        cal.notes.append("no word-frequency list for the tickets' language: the domain-word rule is not used")
+        return out
+    rng = np.random.default_rng(seed + 3)
+    sample = rng.choice(len(texts), min(len(texts), DOMAIN_SAMPLE), replace=False)
+    words = {int(i): plain_words(texts[i]) for i in np.sort(sample)}
+    dom = DomainWords(lang, [_kb_plain(a) for a in articles], list(words.values()))
+
+    def score(i: int) -> float:
+        w = words.get(i)
+        return dom.score(plain_words(texts[i])) if w is None else dom.score(w, Counter(w))
+
+    has = np.flatnonzero(linked >= 0)
+    if len(has) >= 20:
+        probe = np.sort(rng.choice(has, min(len(has), 5000), replace=False))
+        ref, source = [score(int(i)) for i in probe], "tickets the team linked"
+    else:
+        qs = [plain_words(q, None) for a in articles for q in a.questions]
+        ref, source = [dom.score(q, Counter(q)) for q in qs], "the articles' own questions"
+    ref = [r for r in ref if np.isfinite(r)]
+    if len(ref) < 20:
+        cal.notes.append("fewer than 20 linked tickets or article questions: the domain-word rule is not used")
+        return out
+    cal.min_domain = float(np.percentile(ref, DOMAIN_PCT))
+    cal.notes.append(f"off-topic when a ticket's words are on average under {cal.min_domain:.2f} (natural log) more "
+                     f"frequent in the help centre (articles and tickets) than in everyday {lang} (wordfreq): the "
+                     f"{DOMAIN_PCT}st percentile of {source}, each left out of the counts")
+    idx = np.flatnonzero(candidates)
+    out[idx] = np.fromiter((score(int(i)) for i in idx), float, len(idx)) < cal.min_domain
     return out
 
 
