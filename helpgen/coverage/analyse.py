@@ -324,10 +324,10 @@ def _off_domain(articles, texts, linked, candidates, cal: Calibration, lang: str
     match.DomainWords): under the DOMAIN_PCT percentile of the tickets the team linked (each left out of
     the counts), or of the articles' own questions (each left out) when too few tickets are linked."""
     out = np.zeros(len(texts), bool)
-    if not candidates.any() or not articles:
-        return out
     if not spaced_language(texts) or not DomainWords.available(lang):
         cal.notes.append("no word-frequency list for the tickets' language: the domain-word rule is not used")
+        return out
+    if not candidates.any() or not articles:
         return out
     rng = np.random.default_rng(seed + 3)
     sample = rng.choice(len(texts), min(len(texts), DOMAIN_SAMPLE), replace=False)
