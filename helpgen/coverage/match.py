@@ -422,7 +422,6 @@ class ArticleSupport:
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-DOMAIN_SMOOTHING = 0.5  # add-half smoothing of the help centre's word counts
 
 
 def plain_words(text: str, limit: int | None = 2000) -> list[str]:
@@ -465,21 +464,26 @@ class DomainWords:
         return lang.split("-")[0].lower() in available_languages()
 
     def general(self, word: str) -> float:
-        """log frequency of the word in the language at large (floored at the list's 1e-8)."""
+        """Frequency of the word in the language at large (floored at the list's 1e-8)."""
         g = self._general.get(word)
         if g is None:
             zipf = self._zipf(word, self.lang.split("-")[0].lower())
-            g = self._general[word] = (max(zipf, 1.0) - 9.0) * np.log(10.0)
+            g = self._general[word] = 10.0 ** (max(zipf, 1.0) - 9.0)
         return g
 
     def score(self, words: Sequence[str], own: Counter | None = None) -> float:
-        """Mean log-ratio of the words' help-centre frequency to their everyday frequency (inf when no words)."""
+        """Mean log-ratio of the words' help-centre frequency to their everyday frequency (inf when no words).
+
+        The help-centre frequency is smoothed towards the everyday one (a Dirichlet prior as strong as the
+        number of distinct words counted): a word never said here scores below zero, an everyday word
+        said here as often as anywhere scores about zero, and a product word scores well above."""
         if not words:
             return float("inf")
         own = own or {}
-        den = np.log(self.total + DOMAIN_SMOOTHING * self.vocab)
+        mu = float(self.vocab)
         total = 0.0
         for w in words:
             c = max(self.counts.get(w, 0) - own.get(w, 0), 0)
-            total += np.log(c + DOMAIN_SMOOTHING) - den - self.general(w)
+            g = self.general(w)
+            total += np.log((c + mu * g) / (self.total + mu)) - np.log(g)
         return total / len(words)
