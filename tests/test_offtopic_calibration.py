@@ -35,7 +35,7 @@ ARTICLES = {
                                   "bedtime schedule for the children's wifi", "limit screen time on the router"],
                                  "Tap Family, pick a device, then Pause or Block sites. Schedules pause it every night."),
     "troubleshooting/slow-wifi": ("Slow Wi-Fi", "Why Wi-Fi is slow in some rooms and how to speed it up.",
-                                  ["wifi is really slow upstairs", "internet keeps buffering", "weak signal in the garden",
+                                  ["wifi is really slow upstairs", "router internet keeps buffering", "weak wifi signal in the garden",
                                    "wifi speed is bad at night"],
                                   "Move the router to a central spot, away from walls, or add a mesh extender."),
 }
@@ -129,30 +129,39 @@ def test_plain_words_keep_words_as_written():
     assert plain_words("Why won't my Wi-Fi work? 5GHz!") == ["why", "won't", "my", "wi", "fi", "work", "ghz"]
 
 
-def test_domain_rule_calibrates_on_linked_tickets_and_flags_everyday_questions(tmp_path):
-    from helpgen.coverage.analyse import _off_domain
-    from helpgen.coverage.match import Calibration
+NEW_ROUTED = ["wifi/change-wifi-password", "wifi/guest-network", "router/update-firmware",
+              "router/parental-controls", "troubleshooting/slow-wifi"]
+EVERYDAY_ROUTED = ["wifi/change-wifi-password", "wifi/guest-network", "router/update-firmware",
+                   "router/parental-controls", "wifi/guest-network", "troubleshooting/slow-wifi"]
+
+
+def test_domain_rule_with_history_calibrates_on_linked_tickets_and_flags_everyday_questions(tmp_path):
+    from helpgen.coverage.analyse import _off_domain, _unsupported
+    from helpgen.coverage.match import Calibration, TextSpace, tokens
     from helpgen.kb.load import load_kb
 
     kb, _ = load_kb(write_kb(tmp_path))
     articles = list(kb.in_language(""))
     pos = {a.id: i for i, a in enumerate(articles)}
-    frames = ("{}", "hello, {} asap", "quick question: {}?", "{} - the app did not help")
+    frames = ("{}", "hello, {} asap", "quick question: {}?", "{} - the app did not help", "hi there, {}")
     texts, linked = [], []
-    for frame in frames:
-        for aid, phrases in LINKED.items():
-            texts += [frame.format(p) for p in phrases]
-            linked += [pos[aid]] * len(phrases)
-    new = NEW_DOCUMENTED + EVERYDAY
-    texts += new
-    linked = np.array(linked + [-1] * len(new))
+    for aid, phrases in LINKED.items():  # each phrasing once, in other words around it
+        texts += [frame.format(p) for frame, p in zip(frames, phrases)]
+        linked += [pos[aid]] * len(phrases)
+    texts += NEW_DOCUMENTED + EVERYDAY
+    routed = np.array(linked + [pos[a] for a in NEW_ROUTED + EVERYDAY_ROUTED])  # where the router sent them
+    linked = np.array(linked + [-1] * (len(NEW_DOCUMENTED) + len(EVERYDAY)))
+    toks = [tokens(t) for t in texts]
+    space = TextSpace().fit(toks + [tokens(a.body, None) for a in articles])
+    X = space.transform(toks)
     cal = Calibration()
-    off = _off_domain(articles, texts, linked, linked < 0, cal, "en", 0)
+    _, support = _unsupported(articles, space, X, toks, linked, routed, linked < 0, cal, 0)
+    off = _off_domain(articles, texts, linked, routed, linked < 0, cal, "en", 0, support)
     assert isinstance(cal.min_domain, float)
-    assert any("percentile of tickets the team linked" in n for n in cal.notes)
+    assert any("percentile of linked tickets on both together" in n for n in cal.notes)
     flagged = [t for t, f in zip(texts, off) if f]
-    assert [q for q in EVERYDAY if q not in flagged] == []
-    assert len([q for q in NEW_DOCUMENTED if q in flagged]) <= 1, flagged
+    assert len([q for q in EVERYDAY if q not in flagged]) <= 1, flagged
+    assert [q for q in NEW_DOCUMENTED if q in flagged] == []
     assert not off[linked >= 0].any()  # only candidates are judged
 
 
@@ -162,7 +171,23 @@ def test_a_first_export_calibrates_on_the_articles_own_questions(tmp_path):
     assert cal["mode"] == "text"
     assert any("percentile of the articles' own questions" in n for n in cal["notes"])
     assert isinstance(cal["min_domain"], float)
-    assert [q for i, q in enumerate(EVERYDAY) if rows[f"everyday-{i}"]["verdict"] == "covered"] == []
+    assert len([q for i, q in enumerate(EVERYDAY) if rows[f"everyday-{i}"]["verdict"] == "covered"]) <= 1
+
+
+def test_domain_rule_without_history_judges_against_the_articles_questions(tmp_path):
+    from helpgen.coverage.analyse import _off_domain
+    from helpgen.coverage.match import Calibration
+    from helpgen.kb.load import load_kb
+
+    articles = list(load_kb(write_kb(tmp_path))[0].in_language(""))
+    texts = NEW_DOCUMENTED + EVERYDAY
+    none = np.full(len(texts), -1)
+    cal = Calibration()
+    off = _off_domain(articles, texts, none, none, np.ones(len(texts), bool), cal, "en", 0)
+    assert any("percentile of the articles' own questions" in n for n in cal.notes)
+    flagged = [q for q, f in zip(texts, off) if f]
+    assert len([q for q in EVERYDAY if q not in flagged]) <= 2, flagged  # a 20-question KB: a loose threshold
+    assert [q for q in NEW_DOCUMENTED if q in flagged] == []
 
 
 def test_no_word_list_for_the_tickets_script_leaves_the_rule_out(tmp_path):

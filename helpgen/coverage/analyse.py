@@ -229,16 +229,16 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     router, raw = _train_router(articles, ex, X_art, X, texts, linked, seed)
     off = np.fromiter((len(t) < MIN_TOKENS for t in toks), bool, len(toks))
     pos = {a.id: i for i, a in enumerate(articles)}
+    vocab = _domain_vocab(articles, toks, answered)
+    idf = space.idf()
+    unknown = np.fromiter((vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share for t in toks),
+                          bool, len(toks))
     covered = _history_verdict(X, linked, answered, best_sim, cal, seed)
-    if covered is None or not (spaced_language(texts) and DomainWords.available(lang)):
-        # the known-word share rule; with linked history the domain-word rule (_off_domain) replaces it
-        vocab = _domain_vocab(articles, toks, answered)
-        idf = space.idf()
-        off |= np.fromiter((vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share for t in toks),
-                           bool, len(toks))
-    else:
-        cal.min_vocab_share = 0.0
-        cal.notes = [n for n in cal.notes if not n.startswith("off-topic below")]
+    # With linked history the domain-word rule (_off_domain) decides which covered tickets are off-topic;
+    # the known-word share then only sends gaps of unknown words to the off-topic bucket.
+    gaps_only = covered is not None and spaced_language(texts) and DomainWords.available(lang)
+    if not gaps_only:
+        off |= unknown
     r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     if covered is None:
         cal.mode = "text"
@@ -253,8 +253,10 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
         unsupported, support = _unsupported(articles, space, X, toks, linked, article, covered & ~off & (linked < 0),
                                             cal, seed)
         off |= unsupported
-    off |= _off_domain(articles, texts, linked, article, covered & ~off & (linked < 0), cal, lang, seed, support)
+    off |= _off_domain(articles, texts, linked, r_art, covered & ~off & (linked < 0), cal, lang, seed, support)
     covered &= ~off
+    if gaps_only:
+        off |= unknown & ~covered & (linked < 0)
     covered |= linked >= 0
     article = np.where(linked >= 0, linked, np.where(covered, article, -1))
     out["covered"], out["article"] = covered, article
