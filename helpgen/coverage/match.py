@@ -5,6 +5,7 @@ same analyser drives the site search and coverage. See docs/coverage.md for the 
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -456,6 +457,7 @@ class DomainWords:
             self.counts.update(words)
         self.total = float(sum(self.counts.values()))
         self.vocab = len(self.counts) + 1
+        self._cache: dict[str, float] = {}
 
     @staticmethod
     def available(lang: str) -> bool:
@@ -471,6 +473,10 @@ class DomainWords:
             g = self._general[word] = 10.0 ** (max(zipf, 1.0) - 9.0)
         return g
 
+    def _ratio(self, count: int, word: str) -> float:
+        g = self.general(word)
+        return math.log((count + self.vocab * g) / (self.total + self.vocab)) - math.log(g)
+
     def score(self, words: Sequence[str], own: Counter | None = None) -> float:
         """Mean log-ratio of the words' help-centre frequency to their everyday frequency (inf when no words).
 
@@ -479,11 +485,14 @@ class DomainWords:
         said here as often as anywhere scores about zero, and a product word scores well above."""
         if not words:
             return float("inf")
-        own = own or {}
-        mu = float(self.vocab)
-        total = 0.0
+        total, cache = 0.0, self._cache
         for w in words:
-            c = max(self.counts.get(w, 0) - own.get(w, 0), 0)
-            g = self.general(w)
-            total += np.log((c + mu * g) / (self.total + mu)) - np.log(g)
+            left = own.get(w, 0) if own else 0
+            if left:
+                total += self._ratio(max(self.counts.get(w, 0) - left, 0), w)
+                continue
+            r = cache.get(w)
+            if r is None:
+                r = cache[w] = self._ratio(self.counts.get(w, 0), w)
+            total += r
         return total / len(words)
