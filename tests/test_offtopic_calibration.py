@@ -14,8 +14,6 @@ from click.testing import CliRunner
 from helpgen.coverage.cli import coverage_command
 from helpgen.coverage.match import DomainWords, plain_words
 
-pytest.importorskip("wordfreq", reason="wordfreq is a runtime dependency; install helpgen's dependencies")
-
 SITE = "https://help.router.example.test/"
 ARTICLES = {
     "wifi/change-wifi-password": ("Change your Wi-Fi password", "Pick a new Wi-Fi password in the router app.",
