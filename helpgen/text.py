@@ -20,6 +20,8 @@ CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_RANGES}]")
 CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 CJK_WORD = re.compile(f"^[{CJK_RANGES}]+$")
+# Scripts written without spaces between words: CJK ideographs, Japanese kana and Korean hangul
+UNSPACED = re.compile(f"[\u3040-\u30ff{CJK_RANGES}\uac00-\ud7af]")
 
 STOP_WORDS_EN = frozenset("""
 a an and are am as at be been being but by can could did do does doing for from had has have having

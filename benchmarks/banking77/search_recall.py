@@ -15,7 +15,6 @@ import csv
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -25,9 +24,9 @@ DATA = ROOT / ".." / "shared" / "data" / "banking77"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 
-from helpgen.kb.load import load_kb  # noqa: E402
-from search_harness import SearchPage, chromium, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
-from helpgen.search.index import Evaluation, build_index, evaluate, search  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import browser_run, build_site, lunr_run, print_recall  # noqa: E402
 
 TARGET_RECALL_3 = 0.85
 
@@ -58,33 +57,7 @@ def use_variant(variant: str) -> None:
 
 
 def build_sample_site(out: Path, variant: str = "helpgen") -> Path:
-    import dataclasses
-
-    from helpgen.site.build import build_site
-
-    kb, _ = load_kb(ROOT / "sample_kb")
-    engine = "pagefind" if variant == "pagefind" else "lunr"
-    build_site(dataclasses.replace(kb, config=dataclasses.replace(kb.config, search=engine)), out)
-    return out
-
-
-def browser_run(site: Path, questions: list[tuple[str, list[str]]]) -> tuple[Evaluation, float, list[str]]:
-    catalogue = load_catalogue(site)
-    ranked = []
-    with serve_dir(site) as base, chromium() as context:
-        page = SearchPage(context.new_page(), base)
-        start = time.perf_counter()
-        for question, expected in questions:
-            ranked.append((question, expected, hrefs_to_ids(page.query(question), base, catalogue)))
-        elapsed = time.perf_counter() - start
-        blocked = list(context.blocked)
-    return evaluate(ranked), elapsed, blocked
-
-
-def lunr_run(questions: list[tuple[str, list[str]]]) -> Evaluation:
-    kb, _ = load_kb(ROOT / "sample_kb")
-    idx = build_index(kb)
-    return evaluate((q, exp, [h.id for h in search(idx, q, 10)]) for q, exp in questions)
+    return build_site(ROOT / "sample_kb", out, "pagefind" if variant == "pagefind" else "lunr")
 
 
 def main() -> int:
@@ -104,19 +77,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_sample_site(Path(tmp) / "site", args.variant)
         browser, elapsed, blocked = browser_run(site, questions)
-    lunr = lunr_run(questions)
-    print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb, "
-          f"browser variant: {args.variant}")
-    print(f"{'':10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
-    for name, ev in (("browser", browser), ("lunr.py", lunr)):
-        print(f"{name:10}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")
-    verdict = "met" if browser.recall_at_3 >= TARGET_RECALL_3 else "NOT met"
-    print(f"target browser recall@3 >= {TARGET_RECALL_3}: {verdict}")
-    print(f"browser: {elapsed / max(len(questions), 1) * 1000:.0f} ms per question (type + results), "
-          f"{len(blocked)} outside requests blocked")
-    if args.misses:
-        for m in browser.misses:
-            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+    lunr = lunr_run(ROOT / "sample_kb", questions)
+    print_recall(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb, "
+                 f"browser variant: {args.variant}", browser, lunr, elapsed, blocked, len(questions),
+                 TARGET_RECALL_3, args.misses)
     return 0
 
 

@@ -16,15 +16,16 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.match import (ArticleSupport, Calibration, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
-                                    calibrate_text, link_scores, tokens, vocab_share)
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+                                    article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
+                                    vocab_share)
 from helpgen.kb.model import KnowledgeBase
 from helpgen.tickets.model import Ticket
 
 OFF_TOPIC = "off-topic"
 Progress = Callable[[str, int], None]  # (stage, tickets so far)
 PER_ARTICLE_CAP = 150  # linked tickets per article used for training (random sample)
-MIN_TOKENS = 2  # a question with fewer content words is too short to match ("what is 17 times 3")
+MIN_TOKENS = 2  # a question with fewer content words than this is too short to match
 
 
 @dataclass
@@ -177,7 +178,8 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
-    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
+    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed,
+                      lang=kb.config.language)
     if progress:
         progress("cluster", len(toks))
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
@@ -195,7 +197,7 @@ def _fit_space(ex, toks, seed) -> TextSpace:
     return TextSpace(min_df=2 if len(docs) > 50 else 1).fit(docs)
 
 
-def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibration, seed) -> dict:
+def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibration, seed, lang: str = "en") -> dict:
     n = X.shape[0]
     out = {"covered": np.zeros(n, bool), "article": np.full(n, -1, int), "score": np.zeros(n, np.float32),
            "gap": np.zeros(n, bool), "off_topic": np.zeros(n, bool), "above_floor": np.zeros(n, bool)}
@@ -208,13 +210,19 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     E, owner = example_matrix(articles, space)
     ex_sim, ex_art = best_example(X, E, owner)
     router, raw = _train_router(articles, ex, X_art, X, texts, linked, seed)
+    off = np.fromiter((len(t) < MIN_TOKENS for t in toks), bool, len(toks))
+    pos = {a.id: i for i, a in enumerate(articles)}
     vocab = _domain_vocab(articles, toks, answered)
     idf = space.idf()
-    off = np.array([len(t) < MIN_TOKENS or vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share
-                    for t in toks], bool)
-    pos = {a.id: i for i, a in enumerate(articles)}
-    r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
+    unknown = np.fromiter((vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share for t in toks),
+                          bool, len(toks))
     covered = _history_verdict(X, linked, answered, best_sim, cal, seed)
+    # With linked history the domain-word rule (_off_domain) decides which covered tickets are off-topic;
+    # the known-word share then only sends gaps of unknown words to the off-topic bucket.
+    gaps_only = covered is not None and spaced_language(texts) and DomainWords.available(lang)
+    if not gaps_only:
+        off |= unknown
+    r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     if covered is None:
         cal.mode = "text"
         covered = ex_sim >= cal.min_similarity
@@ -222,10 +230,16 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
         best_sim = ex_sim
     else:
         article = r_art
+    support = None
     if cal.mode == "history":
         off |= _novel(X, covered & ~off & (linked < 0), answered, linked, cal, seed)
-        off |= _unsupported(articles, space, X, toks, linked, article, covered & ~off & (linked < 0), cal, seed)
+        unsupported, support = _unsupported(articles, space, X, toks, linked, article, covered & ~off & (linked < 0),
+                                            cal, seed)
+        off |= unsupported
+    off |= _off_domain(articles, texts, linked, r_art, covered & ~off & (linked < 0), cal, lang, seed, support)
     covered &= ~off
+    if gaps_only:
+        off |= unknown & ~covered & (linked < 0)
     covered |= linked >= 0
     article = np.where(linked >= 0, linked, np.where(covered, article, -1))
     out["covered"], out["article"] = covered, article
@@ -272,22 +286,86 @@ def _novel(X, candidates, answered, linked, cal: Calibration, seed) -> np.ndarra
     return out
 
 
-def _unsupported(articles, space, X, toks, linked, article, candidates, cal: Calibration, seed) -> np.ndarray:
-    """Candidates whose routed article explains too little of their words (see match.ArticleSupport)."""
+def _unsupported(articles, space, X, toks, linked, article, candidates, cal: Calibration, seed):
+    """Candidates whose routed article explains too little of their words (see match.ArticleSupport), and
+    (probe rows, their support, a scorer of rows for articles) for the domain-word rule; None with too few links."""
     out = np.zeros(X.shape[0], bool)
     has = np.flatnonzero(linked >= 0)
     if len(has) < 20:
-        return out
+        return out, None
     sup = ArticleSupport(space, [tokens(article_profile(a), None) for a in articles], X, linked)
     rng = np.random.default_rng(seed + 2)
     probe = np.sort(rng.choice(has, min(len(has), 20_000), replace=False))
     n_tok = lambda rows: np.fromiter((len(set(toks[i])) for i in rows), np.int64, len(rows))  # noqa: E731
-    cal.min_support = float(np.percentile(sup.score(X[probe], n_tok(probe), linked[probe], True), SUPPORT_PCT))
+    probe_support = sup.score(X[probe], n_tok(probe), linked[probe], True)
+    cal.min_support = float(np.percentile(probe_support, SUPPORT_PCT))
     cal.notes.append(f"off-topic when the matched article explains under {cal.min_support:.2f} of a ticket's "
                      "words (IDF-weighted; its text, or words of 2+ tickets linked to it): the 1st percentile "
                      "of linked tickets, each left out of its own article's counts")
     idx = np.flatnonzero(candidates & (article >= 0))
     out[idx] = sup.score(X[idx], n_tok(idx), article[idx]) < cal.min_support
+    return out, (probe, probe_support, lambda rows, arts: sup.score(X[rows], n_tok(rows), arts))
+
+
+DOMAIN_PCT = 1  # percentile of in-domain questions' domain score under which a ticket is off-topic
+DOMAIN_SAMPLE = 30_000  # tickets whose words join the articles' words in the help centre's word counts
+
+
+def _kb_plain(article) -> str:
+    return "\n".join([article.title, article.summary, *article.questions, " ".join(article.tags), article_text(article)])
+
+
+def _rank(ref: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """log of the share of `ref` at or below each x (a p-value under the reference distribution)."""
+    r = np.sort(ref)
+    return np.log((1.0 + np.searchsorted(r, x, side="right")) / (1.0 + len(r)))
+
+
+def _off_domain(articles, texts, linked, article, candidates, cal: Calibration, lang: str, seed,
+                support=None) -> np.ndarray:
+    """Candidates whose words are no more typical of this help centre than of everyday language (see
+    match.DomainWords). With linked history the domain score is judged together with the routed article's
+    support (ArticleSupport): off-topic when the sum of both log-ranks among linked tickets (each left out of
+    the counts) is under its DOMAIN_PCT percentile there, so a ticket of unusual words that its article fully
+    explains stays covered. Without history: the domain score alone, against the articles' own questions."""
+    out = np.zeros(len(texts), bool)
+    if not spaced_language(texts) or not DomainWords.available(lang):
+        cal.notes.append("no word-frequency list for the tickets' language: the domain-word rule is not used")
+        return out
+    if not candidates.any() or not articles:
+        return out
+    rng = np.random.default_rng(seed + 3)
+    sample = rng.choice(len(texts), min(len(texts), DOMAIN_SAMPLE), replace=False)
+    words = {int(i): plain_words(texts[i]) for i in np.sort(sample)}
+    dom = DomainWords(lang, [_kb_plain(a) for a in articles], list(words.values()))
+
+    def score(rows) -> np.ndarray:
+        return np.fromiter((dom.score(plain_words(texts[i])) if words.get(int(i)) is None
+                            else dom.score(words[int(i)], Counter(words[int(i)])) for i in rows), float, len(rows))
+
+    idx = np.flatnonzero(candidates)
+    if support is not None:
+        probe, probe_support, support_of = support
+        probe_domain = score(probe)
+        ref = _rank(probe_domain, probe_domain) + _rank(probe_support, probe_support)
+        cal.min_domain = float(np.percentile(ref, DOMAIN_PCT))
+        cal.notes.append(f"off-topic when a ticket's words are both untypical of the help centre (their frequency "
+                         f"here against everyday {lang}, from wordfreq) and little explained by its article: the "
+                         f"{DOMAIN_PCT}st percentile of linked tickets on both together, each left out of the counts")
+        routed = idx[article[idx] >= 0]
+        joint = _rank(probe_domain, score(routed)) + _rank(probe_support, support_of(routed, article[routed]))
+        out[routed] = joint < cal.min_domain
+        return out
+    qs = [plain_words(q, None) for a in articles for q in a.questions]
+    ref = np.array([dom.score(q, Counter(q)) for q in qs if q])
+    if len(ref) < 20:
+        cal.notes.append("fewer than 20 article questions: the domain-word rule is not used")
+        return out
+    cal.min_domain = float(np.percentile(ref, DOMAIN_PCT))
+    cal.notes.append(f"off-topic when a ticket's words are on average under {cal.min_domain:.2f} (natural log) more "
+                     f"frequent in the help centre (articles and tickets) than in everyday {lang} (wordfreq): the "
+                     f"{DOMAIN_PCT}st percentile of the articles' own questions, each left out of the counts")
+    out[idx] = score(idx) < cal.min_domain
     return out
 
 

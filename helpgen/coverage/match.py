@@ -5,6 +5,7 @@ same analyser drives the site search and coverage. See docs/coverage.md for the 
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from sklearn.svm import LinearSVC
 from sklearn.preprocessing import normalize
 
 from helpgen.kb.model import Article
-from helpgen.text import tokenize
+from helpgen.text import UNSPACED, tokenize
 
 _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_`>|]+")
 _NUMBER = re.compile(r"^\d+$")
@@ -159,11 +160,13 @@ class Calibration:
     mode: str = "text"  # "text" or "history"
     min_neighbour: float = 0.0  # history: a ticket unlike every handled ticket is off-topic
     min_support: float = 0.0  # history: share of a ticket's words its article must explain
+    min_domain: float | None = None  # off-topic below this domain score (DomainWords); None = rule not used
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         keys = ("mode", "min_similarity", "floor_similarity", "min_vocab_share", "true_median",
-                "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "min_support", "notes")
+                "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "min_support", "min_domain",
+                "notes")
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in ((k, getattr(self, k)) for k in keys)}
 
 
@@ -368,8 +371,8 @@ def vocab_share(toks: Sequence[str], vocab, idf: dict[str, float] | None = None,
                 unknown_idf: float = 10.0) -> float:
     """IDF-weighted share of a question's tokens known to the product's vocabulary (1.0 when empty).
 
-    Rare words weigh more than common ones, so "tell me a good pasta recipe" is judged on
-    "pasta" and "recipe", not on "tell".
+    Rare words weigh more than common ones, so a question is judged on its telling words, not on
+    the frame words ("tell me", "how do I") that every question shares.
     """
     if not toks:
         return 1.0
@@ -383,9 +386,8 @@ class ArticleSupport:
     """How much of a ticket the article it is routed to explains: the IDF-weighted share of the ticket's
     words found in that article's own text or said by at least 2 (other) tickets the team linked to it.
 
-    A question like "do you know whether I need a visa to visit Canada" routed to the card-network article
-    shares only "visa" with it, so most of its weight is unexplained. Words outside the feature space
-    count as unexplained with the highest IDF.
+    A question about something else that shares one word with the article it is routed to leaves most of
+    its weight unexplained. Words outside the feature space count as unexplained with the highest IDF.
     """
 
     def __init__(self, space: TextSpace, profiles_tokens: Sequence[Sequence[str]], X: sparse.csr_matrix,
@@ -417,3 +419,80 @@ class ArticleSupport:
             den += np.maximum(n_tokens[i:i + 100_000] - inside, 0) * self.max_idf
             out[i:i + 100_000] = num / np.maximum(den, 1e-9)
         return out
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_CJK = UNSPACED
+
+
+def plain_words(text: str, limit: int | None = 2000) -> list[str]:
+    """Lower-cased words of a text, as written (no stemming, no stop words): what a word-frequency list knows."""
+    return _WORD.findall((text[:limit] if limit else text).lower())
+
+
+def spaced_language(texts: Sequence[str]) -> bool:
+    """True when most texts are written with spaces between words (no Chinese, Japanese or Korean script)."""
+    sample = [t for t in texts[:2000] if t]
+    return not sample or sum(bool(_CJK.search(t)) for t in sample) * 2 < len(sample)
+
+
+class DomainWords:
+    """How typical of this help centre a text is: the mean, over its words, of the log-ratio between the word's
+    frequency in the help centre (its articles and its ticket log) and its frequency in the language at large
+    (the `wordfreq` lists). A question about the product is made of words said far more often here than
+    anywhere else; a question about anything else is made of words no more frequent here than in everyday
+    language, even when one of them also appears in an article.
+
+    `score(words, own)` leaves out `own` (a Counter of words already counted, e.g. the text's own words).
+    """
+
+    def __init__(self, lang: str, kb_texts: Sequence[str], log_words: Sequence[Sequence[str]]) -> None:
+        from wordfreq import zipf_frequency
+
+        self.lang, self._zipf, self._general = lang, zipf_frequency, {}
+        self.counts: Counter = Counter()
+        for text in kb_texts:
+            self.counts.update(plain_words(text, None))
+        for words in log_words:
+            self.counts.update(words)
+        self.total = float(sum(self.counts.values()))
+        self.vocab = len(self.counts) + 1
+        self._cache: dict[str, float] = {}
+
+    @staticmethod
+    def available(lang: str) -> bool:
+        from wordfreq import available_languages
+
+        return lang.split("-")[0].lower() in available_languages()
+
+    def general(self, word: str) -> float:
+        """Frequency of the word in the language at large (floored at the list's 1e-8)."""
+        g = self._general.get(word)
+        if g is None:
+            zipf = self._zipf(word, self.lang.split("-")[0].lower())
+            g = self._general[word] = 10.0 ** (max(zipf, 1.0) - 9.0)
+        return g
+
+    def _ratio(self, count: int, word: str) -> float:
+        g = self.general(word)
+        return math.log((count + self.vocab * g) / (self.total + self.vocab)) - math.log(g)
+
+    def score(self, words: Sequence[str], own: Counter | None = None) -> float:
+        """Mean log-ratio of the words' help-centre frequency to their everyday frequency (inf when no words).
+
+        The help-centre frequency is smoothed towards the everyday one (a Dirichlet prior as strong as the
+        number of distinct words counted): a word never said here scores below zero, an everyday word
+        said here as often as anywhere scores about zero, and a product word scores well above."""
+        if not words:
+            return float("inf")
+        total, cache = 0.0, self._cache
+        for w in words:
+            left = own.get(w, 0) if own else 0
+            if left:
+                total += self._ratio(max(self.counts.get(w, 0) - left, 0), w)
+                continue
+            r = cache.get(w)
+            if r is None:
+                r = cache[w] = self._ratio(self.counts.get(w, 0), w)
+            total += r
+        return total / len(words)

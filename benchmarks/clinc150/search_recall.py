@@ -1,0 +1,54 @@
+"""Search recall on the second domain: CLINC150 auto_and_commute questions of documented intents, typed
+into the built Motorwise KB site (benchmarks/clinc150/kb) in headless chromium, and sent to helpgen's
+lunr.py index. Prints recall@1, recall@3 and MRR side by side, like benchmarks/banking77/search_recall.py.
+
+    python benchmarks/clinc150/search_recall.py [--n 300] [--seed 77] [--misses]
+
+Needs ../shared/data/clinc150 beside the repo (never copied into it) and /usr/bin/chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from common import browser_run, build_site, load_key, lunr_run, print_recall  # noqa: E402
+from split import DATA, KB, domain, questions  # noqa: E402
+
+TARGET_RECALL_3 = 0.85
+
+
+def sample_questions(n: int, seed: int) -> list[tuple[str, list[str]]]:
+    """(question, expected article ids) for a fixed-seed sample of documented-intent questions."""
+    documented, _ = load_key(HERE / "answer_key.yml")
+    rows = sorted((text.strip(), documented[intent]) for _, text, intent in questions() if intent in documented)
+    return random.Random(seed).sample(rows, min(n, len(rows)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=77)
+    parser.add_argument("--misses", action="store_true", help="list the browser's misses")
+    args = parser.parse_args()
+    if not (DATA / "train.csv").is_file():
+        print(f"skipped: {DATA} absent (CLINC150 lives in ../shared beside the repo)")
+        return 0
+    qs = sample_questions(args.n, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = build_site(KB, Path(tmp) / "site")
+        browser, elapsed, blocked = browser_run(site, qs)
+    lunr = lunr_run(KB, qs)
+    print_recall(f"CLINC150 {domain()} search recall: {len(qs)} questions (seed {args.seed}), benchmarks/clinc150/kb",
+                 browser, lunr, elapsed, blocked, len(qs), TARGET_RECALL_3, args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
