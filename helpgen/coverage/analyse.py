@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from helpgen.coverage import aggregate
+from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
 from helpgen.coverage.refine import refine
 from helpgen.coverage.match import (ArticleSupport, Calibration, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
@@ -162,8 +162,12 @@ def _domain_vocab(kb_articles, toks, answered) -> frozenset:
 
 def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None = None,
             until: date | None = None, redacted: Mapping[str, int] | None = None,
-            progress: Progress | None = None, seed: int = 0) -> CoverageResult:
-    """Classify every ticket (docs verdict + team verdict), cluster the gaps, build the report data."""
+            progress: Progress | None = None, seed: int = 0, embedder=None,
+            embed_progress: Callable[[int, int], None] | None = None) -> CoverageResult:
+    """Classify every ticket (docs verdict + team verdict), cluster the gaps, build the report data.
+
+    With an `embedder` (embed.Embedder), matching, verdicts, clustering and nearest articles use sentence
+    embeddings (semantic.py); article embeddings are cached under KB/.helpgen/cache/."""
     articles = list(kb.in_language(""))
     art_ids = [a.id for a in articles]
     table = collect(tickets, art_ids, since, until, progress)
@@ -176,17 +180,42 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
-    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
+    if embedder is not None:
+        vectors, verdict = _semantic(kb, articles, table.texts, toks, linked, answered, cal, embedder,
+                                     embed_progress, space, seed)
+    else:
+        verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
     if progress:
         progress("cluster", len(toks))
-    gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
-    if topics and REFINE:
+    gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed,
+                               dense=vectors.Z if embedder is not None else None)
+    if topics and REFINE and embedder is None:
         gap_ids, topics = _refine(X, space, ex, articles, linked, verdict, topics, table.texts, seed)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
                 answered, art_ids)
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
+    if embedder is not None:
+        data["calibration"]["model"] = embedder.name
+        near = semantic.nearest_articles(vectors.Z, [t.members for t in topics], vectors)
+        for gap, (art, sim) in zip(data["gaps"], near):
+            gap["nearest_article"] = articles[art].id if art >= 0 else None
+            gap["nearest_score"] = round(sim, 4)
     return CoverageResult(data, rows)
+
+
+def _semantic(kb, articles, texts, toks, linked, answered, cal, embedder, embed_progress, space, seed):
+    """Embeddings (article ones cached in KB/.helpgen/cache/) and the semantic verdict; the lexical
+    off-topic rule (too few words, or words the product never uses) still applies."""
+    cache = kb.root / ".helpgen" / "cache" if getattr(kb, "root", None) else None
+    vectors = semantic.embed_all(embedder, articles, texts, cache, embed_progress)
+    off = np.zeros(len(texts), bool)
+    if articles:
+        vocab = _domain_vocab(articles, toks, answered)
+        idf = space.idf()
+        off = np.array([len(t) < MIN_TOKENS or vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share
+                        for t in toks], bool)
+    return vectors, semantic.decide(articles, vectors, linked, answered, off, cal, seed)
 
 
 def _refine(X, space, ex, articles, linked, verdict, topics, texts, seed):
@@ -345,7 +374,7 @@ def _history_verdict(X, linked, answered, best_sim, cal: Calibration, seed) -> n
     return (scores / c >= cal.gap_ratio) & (best_sim >= cal.floor_similarity)
 
 
-def _cluster(X, gap, texts, space, seed, fixed=None) -> tuple[np.ndarray, list]:
+def _cluster(X, gap, texts, space, seed, fixed=None, dense=None) -> tuple[np.ndarray, list]:
     """Gap id per ticket (1-based by size, 0 = none) and the topics, largest first.
 
     `fixed` (topic per ticket, -1 = none) keeps known topics; the other gap tickets are clustered anew.
@@ -354,7 +383,9 @@ def _cluster(X, gap, texts, space, seed, fixed=None) -> tuple[np.ndarray, list]:
     ids = np.zeros(X.shape[0], int)
     if not len(idx):
         return ids, []
-    if fixed is None:
+    if dense is not None:
+        labels = semantic.cluster(dense[idx], seed)
+    elif fixed is None:
         labels = kmeans_labels(X[idx], seed)
     else:
         labels = fixed[idx].copy()

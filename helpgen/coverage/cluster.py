@@ -105,6 +105,9 @@ def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return renum[labels]
 
 
+merge_clusters = _merge  # public name: semantic clustering merges its centres the same way
+
+
 def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
     """stem -> the word customers wrote most often for it."""
     seen: dict[str, Counter] = defaultdict(Counter)
