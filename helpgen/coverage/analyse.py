@@ -181,8 +181,8 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
     if embedder is not None:
-        vectors, verdict = _semantic(kb, articles, table.texts, toks, linked, answered, cal, embedder,
-                                     embed_progress, space, seed)
+        vectors, verdict, cal = _semantic(kb, articles, table.texts, toks, linked, answered, cal, embedder,
+                                          embed_progress, space, seed)
     else:
         verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed)
     if progress:
@@ -215,7 +215,8 @@ def _semantic(kb, articles, texts, toks, linked, answered, cal, embedder, embed_
         idf = space.idf()
         off = np.array([len(t) < MIN_TOKENS or vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share
                         for t in toks], bool)
-    return vectors, semantic.decide(articles, vectors, linked, answered, off, cal, seed)
+    sem = Calibration(min_vocab_share=cal.min_vocab_share, notes=[n for n in cal.notes if "known words" in n])
+    return vectors, semantic.decide(articles, vectors, linked, answered, off, sem, seed), sem
 
 
 def _refine(X, space, ex, articles, linked, verdict, topics, texts, seed):

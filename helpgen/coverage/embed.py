@@ -42,7 +42,7 @@ class SentenceEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
-            return np.zeros((0, self.model.get_sentence_embedding_dimension() or 0), np.float32)
+            return np.zeros((0, 0), np.float32)
         out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                 convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(out, np.float32)
