@@ -1,6 +1,11 @@
 """Speed and memory of `helpgen coverage` on synthetic ticket logs (prints figures; not a test).
 
     /work/venv/bin/python benchmarks/coverage_speed.py [--sizes 100000,1000000] [--kb sample|big|both]
+    python benchmarks/coverage_speed.py --model PATH [--sizes 100000] [--kb sample]   # semantic path too
+
+With --model (a sentence-transformers folder; see benchmarks/semantic_bench.py for the packaged
+all-MiniLM-L6-v2), each size also runs `helpgen coverage --model PATH` and prints its wall time, tickets/s
+and peak RSS, with the count of distinct ticket texts (identical texts are embedded once).
 
 Each run is a fresh subprocess of the real command (canonical helpgen CSV, --assignments), measured for
 wall time and peak RSS, against sample_kb and a generated 1,000-article KB. The reference is a plain
@@ -109,6 +114,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--kb", default="both", choices=("sample", "big", "both"))
+    ap.add_argument("--model", help="also time the semantic path with this sentence-transformers model folder")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -128,6 +134,14 @@ def main() -> int:
                                    str(tmp / "a.csv")])
                 base, _ = timed([PY, "-c", BASELINE, str(kb), str(log)])
                 print(f"{name:18s} {n:9d} {wall:10.1f} {rss:8.0f} {base:11.1f} {wall / base:6.1f}", flush=True)
+                if args.model:
+                    with open(log, newline="", encoding="utf-8") as fh:
+                        distinct = len({r["body"] for r in csv.DictReader(fh)})
+                    sem, sem_rss = timed([PY, "-c", "from helpgen.cli import main; main()", "coverage", str(kb),
+                                          "--tickets", str(log), "-o", str(tmp / "out"), "--assignments",
+                                          str(tmp / "a.csv"), "--model", args.model])
+                    print(f"{'':18s} semantic: {sem:.1f} s, {n / sem:.0f} tickets/s, peak {sem_rss:.0f} MB, "
+                          f"{distinct} distinct texts, ratio to lexical {sem / wall:.1f}", flush=True)
     return 0
 
 

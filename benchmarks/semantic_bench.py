@@ -52,10 +52,21 @@ def find_model(given: str | None) -> Path:
 
 
 class Memo:
-    """The model, with each text embedded once per benchmark run (the runs share tickets)."""
+    """The model, with each text embedded once: the runs share tickets, and the vectors are kept in
+    ~/.cache/helpgen-bench/ (per model folder) for the next benchmark run. Delete it to re-embed."""
 
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.seen, self.calls = inner, inner.name, {}, 0
+    def __init__(self, inner, model_dir: Path) -> None:
+        import hashlib
+
+        import numpy as np
+
+        self.inner, self.name, self.calls = inner, inner.name, 0
+        key = hashlib.sha1(str(model_dir.resolve()).encode()).hexdigest()[:12]
+        self.path = Path.home() / ".cache" / "helpgen-bench" / f"vectors-{key}.npz"
+        self.seen = {}
+        if self.path.is_file():
+            with np.load(self.path) as data:
+                self.seen = dict(zip(data["texts"].tolist(), data["rows"]))
 
     def embed(self, texts):
         import numpy as np
@@ -66,6 +77,13 @@ class Memo:
             for t, row in zip(todo, self.inner.embed(todo)):
                 self.seen[t] = row
         return np.stack([self.seen[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def save(self) -> None:
+        import numpy as np
+
+        if self.calls:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self.path, texts=np.array(list(self.seen)), rows=np.stack(list(self.seen.values())))
 
 
 def tickets_of(rows: list[dict]):
@@ -138,13 +156,15 @@ def main() -> int:
 
         path = find_model(args.model)
         print(f"model: {path}")
-        modes.append(("semantic", Memo(load_embedder(str(path)))))
+        modes.append(("semantic", Memo(load_embedder(str(path)), path)))
     for hist, logs in (("no history", split.new), ("with history", split.history + split.new)):
         for name, emb in modes:
             t = time.perf_counter()
             report, assign = run(kb, logs, emb)
             show(f"{hist}, {name}", evaluate(report, assign, split.truth, new_ids), time.perf_counter() - t)
             print("  calibration:", " | ".join(report["calibration"]["notes"])[:600])
+            if emb is not None:
+                emb.save()
     return 0
 
 

@@ -188,7 +188,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     if progress:
         progress("cluster", len(toks))
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed,
-                               dense=vectors.Z if embedder is not None else None)
+                               dense=vectors if embedder is not None else None)
     if topics and REFINE and embedder is None:
         gap_ids, topics = _refine(X, space, ex, articles, linked, verdict, topics, table.texts, seed)
     gap_ids[verdict["off_topic"]] = -1
@@ -385,7 +385,7 @@ def _cluster(X, gap, texts, space, seed, fixed=None, dense=None) -> tuple[np.nda
     if not len(idx):
         return ids, []
     if dense is not None:
-        labels = semantic.cluster(dense[idx], seed)
+        labels = semantic.cluster(dense.Z[idx], seed, semantic.merge_cosine(dense))
     elif fixed is None:
         labels = kmeans_labels(X[idx], seed)
     else:

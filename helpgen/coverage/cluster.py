@@ -76,8 +76,8 @@ def kmeans_labels(X: sparse.csr_matrix, seed: int = 0) -> np.ndarray:
     return _merge(labels, Z)
 
 
-def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    """Union clusters whose centroids have cosine >= MERGE_COSINE; renumber 0..m-1."""
+def _merge(labels: np.ndarray, Z: np.ndarray, merge_cosine: float = MERGE_COSINE) -> np.ndarray:
+    """Union clusters whose centroids have cosine >= merge_cosine; renumber 0..m-1."""
     k = int(labels.max()) + 1
     cent = np.zeros((k, Z.shape[1]), np.float32)
     np.add.at(cent, labels, Z)
@@ -91,7 +91,7 @@ def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
         return i
 
     sims = cent @ cent.T
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= MERGE_COSINE)):
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= merge_cosine)):
         parent[find(int(i))] = find(int(j))
     sizes = np.bincount(labels, minlength=k)
     big = np.flatnonzero(sizes >= SMALL)

@@ -217,8 +217,20 @@ def _route(v: Vectors, linked: np.ndarray, seed: int) -> tuple[np.ndarray, np.nd
     return article, conf
 
 
-def cluster(Z: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Topic index of each row: k-means on the embeddings (k from the data), near-duplicate centres merged."""
+def merge_cosine(v: Vectors) -> float:
+    """Cluster centres closer than this are one topic: the 99th percentile of the cosines between two different
+    articles' centres (two articles are two topics), so the scale fits the model."""
+    k = int(v.owner.max()) + 1 if len(v.owner) else 0
+    if k < 3:
+        return 0.9
+    C = np.zeros((k, v.E.shape[1]), np.float32)
+    np.add.at(C, v.owner, v.E)
+    C /= np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    return float(np.percentile((C @ C.T)[np.triu_indices(k, 1)], 99))
+
+
+def cluster(Z: np.ndarray, seed: int = 0, merge: float = 0.9) -> np.ndarray:
+    """Topic index of each row: k-means on the embeddings (k from the data), centres closer than `merge` joined."""
     n = len(Z)
     if n <= 2:
         return np.zeros(n, int)
@@ -227,7 +239,7 @@ def cluster(Z: np.ndarray, seed: int = 0) -> np.ndarray:
     km = MiniBatchKMeans(choose_k(n), random_state=seed, batch_size=4096, n_init=3, max_iter=100)
     km.fit(_f32(Z[sample]))
     labels = np.concatenate([km.predict(_f32(Z[i:i + 100_000])) for i in range(0, n, 100_000)])
-    return merge_clusters(labels, _f32(Z))
+    return merge_clusters(labels, _f32(Z), merge)
 
 
 def nearest_articles(Z: np.ndarray, members: Sequence[np.ndarray], v: Vectors) -> list[tuple[int, float]]:
