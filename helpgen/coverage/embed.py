@@ -20,7 +20,8 @@ from helpgen.errors import HelpgenError
 
 AUTO = "auto"
 DEFAULT_MODELS = {"en": "all-MiniLM-L6-v2", "zh": "paraphrase-multilingual-MiniLM-L12-v2"}
-BATCH = 256  # tickets per call to the model (one progress step)
+BATCH = 1024  # texts per call to the model (one progress step; the model sorts them by length inside)
+MAX_TOKENS = 128  # word pieces read per text: the question is at the top, and attention cost grows with length
 CACHE_DIR = Path(".helpgen") / "cache"
 Progress = Callable[[int, int], None]  # (texts embedded so far, total)
 
@@ -39,6 +40,8 @@ class SentenceEmbedder:
 
     def __init__(self, model, name: str, batch_size: int = 64) -> None:
         self.model, self.name, self.batch_size = model, name, batch_size
+        if getattr(model, "max_seq_length", None):
+            model.max_seq_length = min(model.max_seq_length, MAX_TOKENS)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
