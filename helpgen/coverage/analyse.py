@@ -207,7 +207,8 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
 def _semantic(kb, articles, texts, toks, linked, answered, cal, embedder, embed_progress, space, seed):
     """Embeddings (article ones cached in KB/.helpgen/cache/) and the semantic verdict; the lexical
     off-topic rule (too few words, or words the product never uses) still applies."""
-    cache = kb.root / ".helpgen" / "cache" if getattr(kb, "root", None) else None
+    root = getattr(kb, "root", None)
+    cache = root / ".helpgen" / "cache" if root is not None and root.is_dir() else None  # never creates a KB
     vectors = semantic.embed_all(embedder, articles, texts, cache, embed_progress)
     off = np.zeros(len(texts), bool)
     if articles:
