@@ -126,21 +126,25 @@ def _quiet(*loggers: str):
 def embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress | None = None,
                 batch: int = BATCH, dtype=np.float16) -> np.ndarray:
     """Embeddings of `texts` in batches (identical texts embedded once), stored as `dtype` (float16 keeps
-    a million 384-dimension rows in 768 MB). Rows are L2-normalised."""
+    a million 384-dimension rows in 768 MB; each batch is written straight to the rows of its texts, so no
+    second copy is made). Rows are L2-normalised."""
     uniq: dict[str, int] = {}
     inverse = np.fromiter((uniq.setdefault(t, len(uniq)) for t in texts), np.int64, len(texts))
     order = list(uniq)
+    del uniq
+    perm = np.argsort(inverse, kind="stable")  # the rows of each distinct text, in distinct-text order
+    bounds = np.searchsorted(inverse[perm], np.arange(len(order) + 1))
     out: np.ndarray | None = None
     for start in range(0, len(order), batch):
-        part = _checked(embedder.embed(order[start:start + batch]), len(order[start:start + batch]), embedder)
+        chunk = order[start:start + batch]
+        part = _checked(embedder.embed(chunk), len(chunk), embedder)
         if out is None:
-            out = np.zeros((len(order), part.shape[1]), dtype)
-        out[start:start + len(part)] = part
+            out = np.zeros((len(texts), part.shape[1]), dtype)
+        rows = perm[bounds[start]:bounds[start + len(chunk)]]
+        out[rows] = part[inverse[rows] - start]
         if progress:
-            progress(min(start + batch, len(order)), len(order))
-    if out is None:
-        return np.zeros((0, 0), dtype)
-    return out if len(order) == len(texts) and (inverse == np.arange(len(texts))).all() else out[inverse]
+            progress(start + len(chunk), len(order))
+    return out if out is not None else np.zeros((0, 0), dtype)
 
 
 def _checked(rows, n: int, embedder: Embedder) -> np.ndarray:
