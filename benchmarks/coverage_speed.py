@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import subprocess
 import sys
@@ -83,17 +84,22 @@ def make_big_kb(root: Path, n: int = 1000, seed: int = 2) -> Path:
 
 _WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
          "sys.stderr.write(r.stderr[-2000:]); "
-         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, r.returncode, u.ru_maxrss)")
+
+
+CPU = [0.0]  # CPU seconds (user + system) of the last timed command
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of the command in a fresh process (measured by a wrapper process)."""
+    """(wall seconds, peak RSS MB) of the command in a fresh process (measured by a wrapper process); its CPU
+    seconds go to CPU[0] (on a shared machine, CPU time says more than wall time)."""
     t = time.perf_counter()
     res = subprocess.run([PY, "-c", _WRAP, *cmd], capture_output=True, text=True, cwd=REPO)
     wall = time.perf_counter() - t
-    code, rss = res.stdout.split()[-2:]
+    cpu, code, rss = res.stdout.split()[-3:]
     if int(code) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(cmd)}\n{res.stderr}")
+    CPU[0] = float(cpu)
     return wall, int(rss) / 1024
 
 
@@ -141,7 +147,8 @@ def main() -> int:
                                           "--tickets", str(log), "-o", str(tmp / "out"), "--assignments",
                                           str(tmp / "a.csv"), "--model", args.model])
                     print(f"{'':18s} semantic: {sem:.1f} s, {n / sem:.0f} tickets/s, peak {sem_rss:.0f} MB, "
-                          f"{distinct} distinct texts, ratio to lexical {sem / wall:.1f}", flush=True)
+                          f"{CPU[0]:.0f} CPU s, {distinct} distinct texts, ratio to lexical {sem / wall:.1f}, "
+                          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 
