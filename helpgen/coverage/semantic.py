@@ -30,7 +30,7 @@ GAP_RATIO = 0.5  # gap when the linked share of a ticket's neighbours is under h
 FLOOR_PCT = 1  # covered needs at least the 1st percentile of what real questions score
 REFERENCE = 8_000  # tickets kept as neighbours (a fixed random sample of big logs)
 PER_ARTICLE = 150  # linked tickets per article that teach the router
-CHUNK = 4_096  # tickets scored at once
+CHUNK = 1_024  # tickets scored at once (a 1,024 x 8,000 block and its top-k index: ~100 MB)
 TEXT_CHARS = 1_000  # the question is at the top of a ticket
 Progress = Callable[[int, int], None]
 
