@@ -96,6 +96,16 @@ def test_semantic_without_history_matches_on_article_text():
     assert sum(not v[f"gap-{i}"][0] for i in range(len(GAP))) >= 0.8 * len(GAP)
 
 
+def test_semantic_without_articles_calls_everything_a_gap():
+    from dataclasses import replace
+
+    kb = replace(make_kb(), articles=())
+    tickets = [ticket(f"gap-{i}", p, i, reply=None) for i, p in enumerate(GAP)]
+    result = analyse(kb, tickets, embedder=HashEmbedder())
+    assert not result.rows.verdict.any()
+    assert result.data["gaps"] and all(g["nearest_article"] is None for g in result.data["gaps"])
+
+
 def test_semantic_clustering_groups_by_embedding():
     rng = np.random.default_rng(0)
     centres = np.eye(16, dtype=np.float32)[:3]

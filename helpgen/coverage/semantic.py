@@ -181,6 +181,9 @@ def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Cali
         near[i:i + CHUNK] = S[:, ref_linked].max(1) if ref_linked.any() else -1.0
         near_any[i:i + CHUNK] = S.max(1)
     probe = ref[ref_linked]
+    if len(probe) < 5:  # the neighbour sample holds almost no linked ticket: judge on the articles alone
+        cal.notes.append("semantic: too few linked tickets among the sampled neighbours: text matching alone")
+        return _no_history(v, cal, seed)
     c = max(float(share[probe].mean()), 1e-3)
     cal.link_rate, cal.gap_ratio = c, GAP_RATIO
     cal.floor_similarity = float(np.percentile(near[probe], FLOOR_PCT))
@@ -244,8 +247,11 @@ def cluster(Z: np.ndarray, seed: int = 0, merge: float = 0.9) -> np.ndarray:
 
 def nearest_articles(Z: np.ndarray, members: Sequence[np.ndarray], v: Vectors) -> list[tuple[int, float]]:
     """(article index, cosine) of the article profile nearest each topic's centre."""
-    out = []
+    out: list[tuple[int, float]] = []
     for m in members:
+        if not len(v.P) or not len(m):
+            out.append((-1, 0.0))
+            continue
         centre = _f32(Z[m]).mean(0)
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
         sims = v.P @ centre
