@@ -190,7 +190,7 @@ def test_cli_missing_model_folder_is_one_line(make_kb):
         assert res.output == ("model folder ./no/such/model does not exist: pass the folder of a saved "
                               "sentence-transformers model\n")
     else:
-        assert res.output == ("--model ./no/such/model needs the semantic extra: pip install 'helpgen[semantic]', "
+        assert res.output == ("model ./no/such/model needs the semantic extra: pip install 'helpgen[semantic]', "
                               "or leave the model out for lexical matching\n")
 
 
@@ -209,6 +209,16 @@ def test_cli_model_name_offline_is_one_line(make_kb, tmp_path):
         assert res.stderr.endswith("needs the semantic extra: pip install 'helpgen[semantic]', or leave the model "
                                    "out for lexical matching\n")
         assert len(res.stderr.splitlines()) == 1
+
+
+def test_a_bad_coverage_model_in_helpgen_yml_points_at_its_line(make_kb):
+    kb = _kb_folder(make_kb, {"helpgen.yml": "name: T\ncoverage:\n  model: ./models/none\n"})
+    res = CliRunner().invoke(cli, ["coverage", str(kb)])
+    assert res.exit_code == 1
+    reason = ("model folder ./models/none does not exist: pass the folder of a saved sentence-transformers model"
+              if _has_sentence_transformers() else "model ./models/none needs the semantic extra: pip install "
+              "'helpgen[semantic]', or leave the model out for lexical matching")
+    assert res.output == f"{kb / 'helpgen.yml'}:3: error: coverage.model: {reason}\n"
 
 
 def test_lexical_path_is_untouched_without_a_model(make_kb):

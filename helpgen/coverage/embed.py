@@ -67,7 +67,7 @@ def load_embedder(name_or_path: str, base: Path | None = None) -> SentenceEmbedd
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
-        raise HelpgenError(f"--model {name_or_path} needs the semantic extra: pip install 'helpgen[semantic]', "
+        raise HelpgenError(f"model {name_or_path} needs the semantic extra: pip install 'helpgen[semantic]', "
                            "or leave the model out for lexical matching") from None
     _quiet_loading()
     candidates = [Path(name_or_path).expanduser()]

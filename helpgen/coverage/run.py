@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from helpgen.coverage.analyse import CoverageResult, analyse
-from helpgen.errors import Problem, TicketError
+from helpgen.errors import HelpgenError, Problem, TicketError
 from helpgen.kb.model import KnowledgeBase
 from helpgen.tickets.model import Ticket
 
@@ -89,7 +89,11 @@ def _embedder(kb: KnowledgeBase, model: str, lang: str):
     if model:
         return load_embedder(model_for(model, lang))
     if kb.config.coverage.model:
-        return load_embedder(model_for(kb.config.coverage.model, lang), base=kb.root)
+        try:
+            return load_embedder(model_for(kb.config.coverage.model, lang), base=kb.root)
+        except HelpgenError as exc:  # point at the helpgen.yml line that named the model
+            raise HelpgenError(f"error: coverage.model: {exc.message}", str(kb.root / kb.config.source),
+                               kb.config.line_of("coverage.model")) from None
     return None
 
 
