@@ -1,6 +1,11 @@
 """Speed and memory of `helpgen coverage` on synthetic ticket logs (prints figures; not a test).
 
     /work/venv/bin/python benchmarks/coverage_speed.py [--sizes 100000,1000000] [--kb sample|big|both]
+    python benchmarks/coverage_speed.py --model PATH [--sizes 100000] [--kb sample]   # semantic path too
+
+With --model (a sentence-transformers folder; see benchmarks/semantic_bench.py for the packaged
+all-MiniLM-L6-v2), each size also runs `helpgen coverage --model PATH` and prints its wall time, tickets/s
+and peak RSS, with the count of distinct ticket texts (identical texts are embedded once).
 
 Each run is a fresh subprocess of the real command (canonical helpgen CSV, --assignments), measured for
 wall time and peak RSS, against sample_kb and a generated 1,000-article KB. The reference is a plain
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import subprocess
 import sys
@@ -78,17 +84,22 @@ def make_big_kb(root: Path, n: int = 1000, seed: int = 2) -> Path:
 
 _WRAP = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
          "sys.stderr.write(r.stderr[-2000:]); "
-         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, r.returncode, u.ru_maxrss)")
+
+
+CPU = [0.0]  # CPU seconds (user + system) of the last timed command
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of the command in a fresh process (measured by a wrapper process)."""
+    """(wall seconds, peak RSS MB) of the command in a fresh process (measured by a wrapper process); its CPU
+    seconds go to CPU[0] (on a shared machine, CPU time says more than wall time)."""
     t = time.perf_counter()
     res = subprocess.run([PY, "-c", _WRAP, *cmd], capture_output=True, text=True, cwd=REPO)
     wall = time.perf_counter() - t
-    code, rss = res.stdout.split()[-2:]
+    cpu, code, rss = res.stdout.split()[-3:]
     if int(code) not in (0, 1):
         raise SystemExit(f"failed: {' '.join(cmd)}\n{res.stderr}")
+    CPU[0] = float(cpu)
     return wall, int(rss) / 1024
 
 
@@ -109,6 +120,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--kb", default="both", choices=("sample", "big", "both"))
+    ap.add_argument("--model", help="also time the semantic path with this sentence-transformers model folder")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -128,6 +140,15 @@ def main() -> int:
                                    str(tmp / "a.csv")])
                 base, _ = timed([PY, "-c", BASELINE, str(kb), str(log)])
                 print(f"{name:18s} {n:9d} {wall:10.1f} {rss:8.0f} {base:11.1f} {wall / base:6.1f}", flush=True)
+                if args.model:
+                    with open(log, newline="", encoding="utf-8") as fh:
+                        distinct = len({r["body"] for r in csv.DictReader(fh)})
+                    sem, sem_rss = timed([PY, "-c", "from helpgen.cli import main; main()", "coverage", str(kb),
+                                          "--tickets", str(log), "-o", str(tmp / "out"), "--assignments",
+                                          str(tmp / "a.csv"), "--model", args.model])
+                    print(f"{'':18s} semantic: {sem:.1f} s, {n / sem:.0f} tickets/s, peak {sem_rss:.0f} MB, "
+                          f"{CPU[0]:.0f} CPU s, {distinct} distinct texts, ratio to lexical {sem / wall:.1f}, "
+                          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 

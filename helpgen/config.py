@@ -175,6 +175,15 @@ class Tickets:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """`helpgen coverage` settings. `model`: a sentence-transformers model name or folder (relative to the KB)
+    for semantic matching (`pip install 'helpgen[semantic]'`), `auto` for the default model of the tickets'
+    language; "" = lexical matching."""
+
+    model: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     name: str = "Help Centre"
     site_url: str = ""  # e.g. https://example.github.io/help/ (sub-paths work)
@@ -190,6 +199,7 @@ class Config:
     search: Search = field(default_factory=Search)  # `search: lunr` (a string) sets only the engine
     mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
     tickets: Tickets = field(default_factory=Tickets)
+    coverage: Coverage = field(default_factory=Coverage)
     source: str = field(default="helpgen.yml", metadata={"internal": True})  # where it was read from
     # line of each key in helpgen.yml, by dotted path ("support.email", "stages[1]"); for messages
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
@@ -546,6 +556,15 @@ def _tickets(v: _Validator, data: Any) -> Tickets:
     )
 
 
+def _coverage(v: _Validator, data: Any) -> Coverage:
+    d, p = v.keys(data, ("coverage",), _field_names(Coverage)), ("coverage",)
+    model = v.string(d, p + ("model",), "").strip()
+    if "\n" in model:
+        v.error(p + ("model",), "`coverage.model` must be one model name or folder, such as all-MiniLM-L6-v2")
+        model = ""
+    return Coverage(model=model)
+
+
 def _stages(v: _Validator, data: Any, language: str) -> tuple[Stage, ...]:
     if data is None:
         return DEFAULT_STAGES
@@ -615,6 +634,7 @@ def _build(v: _Validator, data: dict) -> Config:
         search=_search(v, d.get("search")),
         mkdocs=v.mapping(d, ("mkdocs",), {}),
         tickets=_tickets(v, d.get("tickets")),
+        coverage=_coverage(v, d.get("coverage")),
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from helpgen.coverage import aggregate
+from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
 from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
                                     article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
@@ -164,8 +164,12 @@ def _domain_vocab(kb_articles, toks, answered) -> frozenset:
 
 def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None = None,
             until: date | None = None, redacted: Mapping[str, int] | None = None,
-            progress: Progress | None = None, seed: int = 0) -> CoverageResult:
-    """Classify every ticket (docs verdict + team verdict), cluster the gaps, build the report data."""
+            progress: Progress | None = None, seed: int = 0, embedder=None,
+            embed_progress: Callable[[int, int], None] | None = None) -> CoverageResult:
+    """Classify every ticket (docs verdict + team verdict), cluster the gaps, build the report data.
+
+    With an `embedder` (embed.Embedder), matching, verdicts, clustering and nearest articles use sentence
+    embeddings (semantic.py); article embeddings are cached under KB/.helpgen/cache/."""
     articles = list(kb.in_language(""))
     art_ids = [a.id for a in articles]
     table = collect(tickets, art_ids, since, until, progress)
@@ -178,16 +182,43 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
-    verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed,
-                      lang=kb.config.language)
+    vectors = None
+    if embedder is not None:
+        vectors, verdict, cal = _semantic(kb, articles, table.texts, toks, linked, answered, cal, embedder,
+                                          embed_progress, space, seed)
+    else:
+        verdict = _decide(articles, space, ex, X, toks, table.texts, linked, answered, cal, seed,
+                          lang=kb.config.language)
     if progress:
         progress("cluster", len(toks))
-    gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed)
+    gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed, dense=vectors)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
                 answered, art_ids, np.array(table.replies_known, bool))
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
+    if embedder is not None:
+        data["calibration"]["model"] = embedder.name
+        near = semantic.nearest_articles(vectors.Z, [t.members for t in topics], vectors)
+        for gap, (art, sim) in zip(data["gaps"], near):
+            gap["nearest_article"] = articles[art].id if art >= 0 else None
+            gap["nearest_score"] = round(sim, 4)
     return CoverageResult(data, rows)
+
+
+def _semantic(kb, articles, texts, toks, linked, answered, cal, embedder, embed_progress, space, seed):
+    """Embeddings (article ones cached in KB/.helpgen/cache/) and the semantic verdict; the lexical
+    off-topic rule (too few words, or words the product never uses) still applies."""
+    root = getattr(kb, "root", None)
+    cache = root / ".helpgen" / "cache" if root is not None and root.is_dir() else None  # never creates a KB
+    vectors = semantic.embed_all(embedder, articles, texts, cache, embed_progress)
+    off = np.zeros(len(texts), bool)
+    if articles:
+        vocab = _domain_vocab(articles, toks, answered)
+        idf = space.idf()
+        off = np.array([len(t) < MIN_TOKENS or vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share
+                        for t in toks], bool)
+    sem = Calibration(min_vocab_share=cal.min_vocab_share, notes=[n for n in cal.notes if "known words" in n])
+    return vectors, semantic.decide(articles, vectors, linked, answered, off, sem, seed), sem
 
 
 def _fit_space(ex, toks, seed) -> TextSpace:
@@ -406,13 +437,17 @@ def _history_verdict(X, linked, answered, best_sim, cal: Calibration, seed) -> n
     return (scores / c >= cal.gap_ratio) & (best_sim >= cal.floor_similarity)
 
 
-def _cluster(X, gap, texts, space, seed) -> tuple[np.ndarray, list]:
-    """Gap id per ticket (1-based by size, 0 = none) and the topics, largest first."""
+def _cluster(X, gap, texts, space, seed, dense=None) -> tuple[np.ndarray, list]:
+    """Gap id per ticket (1-based by size, 0 = none) and the topics, largest first (`dense`: the tickets'
+    embeddings, when matching is semantic)."""
     idx = np.flatnonzero(gap)
     ids = np.zeros(X.shape[0], int)
     if not len(idx):
         return ids, []
-    labels = kmeans_labels(X[idx], seed)
+    if dense is not None:
+        labels = semantic.cluster(dense.Z[idx], seed, semantic.merge_cosine(dense))
+    else:
+        labels = kmeans_labels(X[idx], seed)
     background = (np.bincount(X.indices, minlength=X.shape[1]) + 1) / (X.shape[0] + 2)
     topics = label_topics(X[idx], labels, space.feature_names(), [texts[i] for i in idx], background)
     for t in topics:

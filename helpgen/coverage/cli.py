@@ -1,6 +1,8 @@
 """`helpgen coverage`: ticket logs -> coverage report (thin: parse options, run, write, summarise)."""
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -31,26 +33,24 @@ DEFAULT_OUT = DEFAULT_REPORT
 @click.option("--lang", default="auto", show_default=True,
               help="Language of the tickets (e.g. en, zh): they are matched against that language's articles "
               "and the report is written in it. auto = detect from the tickets' text.")
+@click.option("--model", default="", metavar="NAME_OR_PATH",
+              help="Semantic matching with this sentence-transformers model (a name, or a local folder; auto = "
+              "the default model for the tickets' language); needs pip install 'helpgen[semantic]'. "
+              "Default: coverage.model in helpgen.yml, else lexical matching.")
 def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict,
-                     lang):
+                     lang, model):
     """Report which customer questions the help centre does not answer yet."""
     from helpgen.coverage.run import RunOptions, run_coverage
     from helpgen.report.localize import localize
     from helpgen.report.render import headline, remember_report, write_report
     from helpgen.tickets import parse_mapping
-    from helpgen.ui import progress
 
     base = open_kb(kb)
     opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
-                      since.date() if since else None, until.date() if until else None, strict, lang)
-    seen = [0]
-
-    def step(done: int, total: int) -> None:  # bytes read so far -> progress bar advance
-        advance(done - seen[0])
-        seen[0] = done
-
-    with progress("Reading tickets (bytes)", total=None) as advance:
-        result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=step)
+                      since.date() if since else None, until.date() if until else None, strict, lang, model)
+    with _bars() as (on_read, on_embed):
+        result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=on_read,
+                              on_embed=on_embed)
     localize(result.data)
     out = write_report(result, output or kb / DEFAULT_OUT, assignments)
     if publish and output is not None:
@@ -61,3 +61,24 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
     if fail_under is not None and cov < fail_under:
         raise CoverageBelowThreshold(f"coverage {cov:.1%} is under --fail-under {fail_under:.1%}; write the top "
                                      f"gaps in {out / 'coverage.md'}", str(kb))
+
+
+@contextmanager
+def _bars():
+    """(on_read, on_embed) progress callbacks: rich bars on stderr for bytes read and tickets embedded, only when
+    stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield (lambda done, total: None), (lambda done, total: None)
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        read, embed = bar.add_task("Reading tickets (bytes)", total=None), []
+
+        def on_embed(done: int, total: int) -> None:
+            if not embed:
+                embed.append(bar.add_task("Embedding tickets", total=total))
+            bar.update(embed[0], completed=done, total=total)
+
+        yield (lambda done, total: bar.update(read, completed=done)), on_embed

@@ -98,8 +98,8 @@ def kmeans_labels(X: sparse.csr_matrix, seed: int = 0) -> np.ndarray:
     return _merge(labels, Z)
 
 
-def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    """Union clusters whose centroids have cosine >= MERGE_COSINE; renumber 0..m-1."""
+def _merge(labels: np.ndarray, Z: np.ndarray, merge_cosine: float = MERGE_COSINE) -> np.ndarray:
+    """Union clusters whose centroids have cosine >= merge_cosine; renumber 0..m-1."""
     k = int(labels.max()) + 1
     cent = np.zeros((k, Z.shape[1]), np.float32)
     np.add.at(cent, labels, Z)
@@ -113,7 +113,7 @@ def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
         return i
 
     sims = cent @ cent.T
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= MERGE_COSINE)):
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= merge_cosine)):
         parent[find(int(i))] = find(int(j))
     sizes = np.bincount(labels, minlength=k)
     big = np.flatnonzero(sizes >= SMALL)
@@ -125,6 +125,9 @@ def _merge(labels: np.ndarray, Z: np.ndarray) -> np.ndarray:
     roots = np.array([find(i) for i in range(k)])
     _, renum = np.unique(roots, return_inverse=True)
     return renum[labels]
+
+
+merge_clusters = _merge  # public name: semantic clustering merges its centres the same way
 
 
 def _phrases(texts: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from helpgen.coverage.analyse import CoverageResult, analyse
-from helpgen.errors import Problem, TicketError
+from helpgen.errors import HelpgenError, Problem, TicketError
 from helpgen.kb.model import KnowledgeBase
 from helpgen.text import CJK
 from helpgen.tickets.model import Ticket
@@ -30,6 +30,7 @@ class RunOptions:
     until: date | None = None
     strict: bool = False
     lang: str | None = None  # None or "auto" = detect from the tickets
+    model: str = ""  # sentence-transformers name or folder ("" = helpgen.yml's coverage.model, else lexical)
 
 
 def link_map(kb: KnowledgeBase) -> dict[str, str]:
@@ -76,14 +77,34 @@ def article_urls(kb: KnowledgeBase, lang: str, ids: Iterable[str]) -> dict[str, 
     return {i: prefix + page_url(f"{i}.md") for i in ids}
 
 
+def _embedder(kb: KnowledgeBase, model: str, lang: str):
+    """The sentence embedder for --model, else helpgen.yml's coverage.model (a folder relative to the KB); None
+    = lexical matching."""
+    from helpgen.coverage.embed import load_embedder, model_for
+
+    if model:
+        return load_embedder(model_for(model, lang))
+    if kb.config.coverage.model:
+        try:
+            return load_embedder(model_for(kb.config.coverage.model, lang), base=kb.root)
+        except HelpgenError as exc:  # point at the helpgen.yml line that named the model
+            raise HelpgenError(f"coverage.model: {exc.message}", str(kb.root / kb.config.source),
+                               kb.config.line_of("coverage.model")) from None
+    return None
+
+
 def _peek(tickets: Iterator[Ticket], n: int) -> tuple[list[Ticket], Iterator[Ticket]]:
     head = list(itertools.islice(tickets, n))
     return head, itertools.chain(head, tickets)
 
 
 def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem], None],
-                 on_progress: Callable[[int, int], None] | None = None) -> CoverageResult:
-    """Read every log (default KB/tickets/), redact, analyse; bad rows go to `report` (fatal with strict)."""
+                 on_progress: Callable[[int, int], None] | None = None,
+                 on_embed: Callable[[int, int], None] | None = None) -> CoverageResult:
+    """Read every log (default KB/tickets/), redact, analyse; bad rows go to `report` (fatal with strict).
+
+    With a model (--model or coverage.model) matching is semantic; `on_embed(done, total)` follows the
+    tickets being embedded."""
     from helpgen.tickets import Redactor, read_tickets
 
     paths = list(opts.tickets) or [kb.root / "tickets"]
@@ -104,8 +125,9 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     if lang in (None, "", "auto"):
         head, tickets = _peek(iter(tickets), DETECT_TICKETS)
         lang = detect_language(kb, [t.text for t in head])
+    embedder = _embedder(kb, opts.model, lang)
     result = analyse(language_view(kb, lang), tickets, since=opts.since, until=opts.until,
-                     redacted=redactor.counts)
+                     redacted=redactor.counts, embedder=embedder, embed_progress=on_embed)
     if opts.strict and warnings:
         raise TicketError(f"{len(warnings)} ticket problem(s) and --strict is on: fix them or drop --strict",
                           warnings[0].path, warnings[0].line)

@@ -1,0 +1,203 @@
+"""Sentence embeddings for coverage (the optional `semantic` extra): one small seam, `Embedder.embed(texts)`.
+
+Everything semantic in coverage goes through `Embedder.embed(texts) -> float32 array`, rows L2-normalised,
+so tests drive the whole path with a small embedder they build themselves, and nothing here imports
+sentence-transformers until `load_embedder` is called. See docs/semantic.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from helpgen.errors import HelpgenError
+
+AUTO = "auto"
+DEFAULT_MODELS = {"en": "all-MiniLM-L6-v2", "zh": "paraphrase-multilingual-MiniLM-L12-v2"}
+BATCH = 1024  # texts per call to the model (one progress step; the model sorts them by length inside)
+MAX_TOKENS = 128  # word pieces read per text: the question is at the top, and attention cost grows with length
+CACHE_DIR = Path(".helpgen") / "cache"
+Progress = Callable[[int, int], None]  # (texts embedded so far, total)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What coverage needs from a model: a name (cache key) and L2-normalised float32 rows."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class SentenceEmbedder:
+    """A sentence-transformers model on the CPU."""
+
+    def __init__(self, model, name: str, batch_size: int = 64) -> None:
+        self.model, self.name, self.batch_size = model, name, batch_size
+        if getattr(model, "max_seq_length", None):
+            model.max_seq_length = min(model.max_seq_length, MAX_TOKENS)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, 0), np.float32)
+        out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(out, np.float32)
+
+
+def model_for(name: str, lang: str) -> str:
+    """`auto` -> the documented default model for the tickets' language; any other name as given."""
+    if name != AUTO:
+        return name
+    return DEFAULT_MODELS["zh" if lang.lower().startswith("zh") else "en"]
+
+
+def load_embedder(name_or_path: str, base: Path | None = None) -> SentenceEmbedder:
+    """Load a sentence-transformers model from a local folder or by name (Hugging Face hub or its cache).
+
+    A relative folder is looked up under `base` (the KB for helpgen.yml) and then the working directory.
+    Raises a one-line HelpgenError when the extra is missing or the model cannot be had.
+    """
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise HelpgenError(f"model {name_or_path} needs the semantic extra: pip install 'helpgen[semantic]', "
+                           "or leave the model out for lexical matching") from None
+    _quiet_loading()
+    candidates = [Path(name_or_path).expanduser()]
+    if base is not None and not candidates[0].is_absolute():
+        candidates.insert(0, Path(base) / name_or_path)
+    folder = next((p for p in candidates if p.exists()), None)
+    if folder is not None:
+        if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():
+            raise HelpgenError(f"{folder} is not a sentence-transformers model folder (no modules.json or "
+                               "config.json): pass a folder saved with SentenceTransformer.save()")
+        try:
+            model = SentenceTransformer(str(folder), device="cpu")
+        except Exception as exc:  # a broken folder: torch, safetensors and tokenizers raise many kinds
+            raise HelpgenError(f"{folder}: cannot load the model ({type(exc).__name__}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else 'no detail'})") from None
+        return SentenceEmbedder(model, folder.resolve().name)
+    if name_or_path.startswith((".", "~", "/")) or name_or_path.count("/") > 1 or "\\" in name_or_path:
+        raise HelpgenError(f"model folder {name_or_path} does not exist: pass the folder of a saved "
+                           "sentence-transformers model")
+    try:
+        model = SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+    except Exception:
+        try:
+            with _quiet("huggingface_hub", "sentence_transformers", "transformers"):
+                model = SentenceTransformer(name_or_path, device="cpu")
+        except Exception:
+            raise HelpgenError(f"model `{name_or_path}` is not in the local cache and cannot be downloaded "
+                               "(no network?): download it once where there is network, or pass --model "
+                               "PATH to a local sentence-transformers folder") from None
+    return SentenceEmbedder(model, name_or_path)
+
+
+def _quiet_loading() -> None:
+    """No "Loading weights" bars from transformers: the CLI shows its own progress."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - sentence-transformers always brings transformers
+        pass
+
+
+@contextmanager
+def _quiet(*loggers: str):
+    """Silence library loggers (download retries) while the one-line error says what went wrong."""
+    saved = [(logging.getLogger(n), logging.getLogger(n).level) for n in loggers]
+    for log, _ in saved:
+        log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for log, level in saved:
+            log.setLevel(level)
+
+
+def embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress | None = None,
+                batch: int = BATCH, dtype=np.float16) -> np.ndarray:
+    """Embeddings of `texts` in batches (identical texts embedded once), stored as `dtype` (float16 keeps
+    a million 384-dimension rows in 768 MB; each batch is written straight to the rows of its texts, so no
+    second copy is made). Rows are L2-normalised."""
+    uniq: dict[str, int] = {}
+    inverse = np.fromiter((uniq.setdefault(t, len(uniq)) for t in texts), np.int64, len(texts))
+    order = list(uniq)
+    del uniq
+    perm = np.argsort(inverse, kind="stable")  # the rows of each distinct text, in distinct-text order
+    bounds = np.searchsorted(inverse[perm], np.arange(len(order) + 1))
+    out: np.ndarray | None = None
+    for start in range(0, len(order), batch):
+        chunk = order[start:start + batch]
+        part = _checked(embedder.embed(chunk), len(chunk), embedder)
+        if out is None:
+            out = np.zeros((len(texts), part.shape[1]), dtype)
+        rows = perm[bounds[start]:bounds[start + len(chunk)]]
+        out[rows] = part[inverse[rows] - start]
+        if progress:
+            progress(start + len(chunk), len(order))
+    return out if out is not None else np.zeros((0, 0), dtype)
+
+
+def _checked(rows, n: int, embedder: Embedder) -> np.ndarray:
+    rows = np.asarray(rows, np.float32)
+    if rows.ndim != 2 or rows.shape[0] != n:
+        raise HelpgenError(f"model {embedder.name} returned {rows.shape} for {n} texts: not a sentence embedder")
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+class EmbeddingCache:
+    """Embeddings of article texts under KB/.helpgen/cache/, keyed by model name and each text's content hash.
+
+    One file per model; only the texts asked for last time are kept, so it never grows past the KB.
+    Safe to delete: it is rebuilt on the next run.
+    """
+
+    def __init__(self, folder: Path | None, model: str) -> None:
+        self.folder = folder
+        digest = hashlib.sha1(model.encode("utf-8")).hexdigest()[:16]
+        self.path = folder / f"embeddings-{digest}.npz" if folder is not None else None
+
+    def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        known = self._load()
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+        if missing:
+            fresh = embed_texts(embedder, [t for _, t in missing], dtype=np.float32)
+            known.update({k: fresh[i] for i, (k, _) in enumerate(missing)})
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        out = np.stack([known[k] for k in keys]).astype(np.float32)
+        if missing or len(known) != len(set(keys)):
+            self._save({k: known[k] for k in sorted(set(keys))})
+        return out
+
+    def _load(self) -> dict[str, np.ndarray]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                return dict(zip(data["keys"].tolist(), data["rows"].astype(np.float32)))
+        except (OSError, ValueError, KeyError):  # a damaged cache is rebuilt
+            return {}
+
+    def _save(self, rows: dict[str, np.ndarray]) -> None:
+        if self.path is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".npz")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, keys=np.array(list(rows), dtype="U40"), rows=np.stack(list(rows.values())))
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only KB still works, only without the cache
+            return

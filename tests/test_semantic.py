@@ -1,0 +1,247 @@
+"""Semantic coverage through the `embed(texts)` seam, with a small deterministic embedder built here
+(hashed bags of analyser words): matching, verdicts, clustering, nearest article, cache, report, CLI errors.
+Nothing is downloaded; the test with a real (tiny, random) sentence-transformers model is in
+test_semantic_model.py."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from test_coverage_fixtures import ARTICLE, ARTICLES, GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket
+from helpgen.cli import main as cli
+from helpgen.config import parse_config
+from helpgen.coverage import semantic
+from helpgen.coverage.analyse import analyse
+from helpgen.coverage.embed import EmbeddingCache, embed_texts, model_for
+from helpgen.coverage.match import tokens
+from helpgen.errors import ConfigError
+
+
+class HashEmbedder:
+    """Hashed bag of stemmed words and word pairs, L2-normalised: a deterministic stand-in for a model."""
+
+    name = "hash-test"
+
+    def __init__(self) -> None:
+        self.vec = HashingVectorizer(n_features=1024, analyzer=self._features, alternate_sign=False, norm="l2")
+        self.texts: list[str] = []
+
+    @staticmethod
+    def _features(text: str) -> list[str]:
+        toks = tokens(text, None)
+        return list(toks) + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+    def embed(self, texts):
+        self.texts += list(texts)
+        return self.vec.transform(list(texts)).toarray().astype(np.float32)
+
+
+def verdicts(result) -> dict[str, tuple[bool, str, int]]:
+    r = result.rows
+    return {tid: (bool(r.verdict[i]), r.article_ids[r.article[i]] if r.article[i] >= 0 else "", int(r.gap[i]))
+            for i, tid in enumerate(r.ids)}
+
+
+@pytest.fixture(scope="module")
+def with_history():
+    return analyse(make_kb(), history(), embedder=HashEmbedder())
+
+
+def test_semantic_history_routes_documented_questions(with_history):
+    v = verdicts(with_history)
+    assert with_history.data["calibration"]["mode"] == "semantic+history"
+    assert with_history.data["calibration"]["model"] == "hash-test"
+    docs = [(f"{aid}-{i}", aid) for aid, ps in PHRASES.items() for i in range(len(ps))]
+    right = sum(v[tid][0] and v[tid][1] == aid for tid, aid in docs)
+    assert right >= 0.8 * len(docs), right
+
+
+def test_semantic_history_finds_the_planted_gap_and_its_nearest_article(with_history):
+    v = verdicts(with_history)
+    assert sum(not v[f"gap-{i}"][0] for i in range(len(GAP))) >= 0.8 * len(GAP)
+    ids, counts = np.unique([v[f"gap-{i}"][2] for i in range(len(GAP)) if v[f"gap-{i}"][2] > 0], return_counts=True)
+    assert counts.max() >= 0.7 * len(GAP)
+    gap = next(g for g in with_history.data["gaps"] if g["id"] == int(ids[counts.argmax()]))
+    assert "apple" in gap["label"].lower()
+    assert all("apple" in e.lower() for e in gap["examples"])
+    # the nearest article comes from the embeddings: apple pay questions are about adding a card
+    assert gap["nearest_article"] in ARTICLES and 0 < gap["nearest_score"] <= 1
+
+
+def test_semantic_history_never_covers_off_topic(with_history):
+    v = verdicts(with_history)
+    assert not any(v[f"ood-{i}"][0] for i in range(len(OFF_TOPIC)))
+
+
+def test_semantic_without_history_matches_on_article_text():
+    kb = make_kb()
+    tickets = [ticket(f"{aid}-{i}", p, n, reply=None) for n, (aid, i, p) in enumerate(
+        (aid, i, p) for aid, ps in sorted(PHRASES.items()) for i, p in enumerate(ps))]
+    tickets += [ticket(f"gap-{i}", p, 100 + i, reply=None) for i, p in enumerate(GAP)]
+    result = analyse(kb, tickets, embedder=HashEmbedder())
+    v = verdicts(result)
+    cal = result.data["calibration"]
+    assert cal["mode"] == "semantic" and cal["questions"] == 18
+    assert 0 < cal["min_similarity"] < 1
+    docs = [(f"{aid}-{i}", aid) for aid, ps in PHRASES.items() for i in range(len(ps))]
+    right = sum(v[tid][0] and v[tid][1] == aid for tid, aid in docs)
+    assert right >= 0.6 * len(docs), right
+    assert sum(not v[f"gap-{i}"][0] for i in range(len(GAP))) >= 0.8 * len(GAP)
+
+
+def test_semantic_without_articles_calls_everything_a_gap():
+    from dataclasses import replace
+
+    kb = replace(make_kb(), articles=())
+    tickets = [ticket(f"gap-{i}", p, i, reply=None) for i, p in enumerate(GAP)]
+    result = analyse(kb, tickets, embedder=HashEmbedder())
+    assert not result.rows.verdict.any()
+    assert result.data["gaps"] and all(g["nearest_article"] is None for g in result.data["gaps"])
+
+
+def test_semantic_clustering_groups_by_embedding():
+    rng = np.random.default_rng(0)
+    centres = np.eye(16, dtype=np.float32)[:3]
+    Z = np.vstack([c + 0.05 * rng.standard_normal((30, 16)) for c in centres]).astype(np.float16)
+    labels = semantic.cluster(Z / np.linalg.norm(Z.astype(np.float32), axis=1, keepdims=True), seed=0)
+    assert len(set(labels)) == 3
+    assert all(len(set(labels[i * 30:(i + 1) * 30])) == 1 for i in range(3))
+
+
+def test_embed_texts_batches_once_per_text_with_progress():
+    emb, seen = HashEmbedder(), []
+    texts = ["change my pin", "close my account", "change my pin"] * 3
+    Z = embed_texts(emb, texts, progress=lambda done, total: seen.append((done, total)), batch=1)
+    assert Z.dtype == np.float16 and Z.shape == (9, 1024)
+    assert emb.texts == ["change my pin", "close my account"]
+    assert seen == [(1, 2), (2, 2)]
+    assert np.allclose(np.linalg.norm(Z.astype(np.float32), axis=1), 1.0, atol=1e-2)
+    assert (Z[0] == Z[2]).all()
+
+
+def test_article_embeddings_are_cached_by_content(tmp_path):
+    cache = tmp_path / ".helpgen" / "cache"
+    emb = HashEmbedder()
+    first = EmbeddingCache(cache, emb.name).embed(emb, ["alpha text", "beta text"])
+    assert emb.texts == ["alpha text", "beta text"] and len(list(cache.iterdir())) == 1
+    again = EmbeddingCache(cache, emb.name).embed(emb, ["beta text", "gamma text"])
+    assert emb.texts == ["alpha text", "beta text", "gamma text"]  # only the new text was embedded
+    assert (again[0] == first[1]).all()
+    other = HashEmbedder()
+    other.name = "another-model"
+    EmbeddingCache(cache, other.name).embed(other, ["beta text"])
+    assert other.texts == ["beta text"]  # keyed by model name too
+    for f in cache.iterdir():
+        f.unlink()
+    EmbeddingCache(cache, emb.name).embed(emb, ["beta text"])  # safe to delete: rebuilt
+    assert emb.texts[-1] == "beta text"
+
+
+def test_analyse_caches_article_embeddings_under_the_kb(tmp_path):
+    kb = make_kb(root=tmp_path)
+    tickets = [ticket("a", "how do I change my PIN", 0, reply=None), ticket("b", "close my account", 1, reply=None)]
+    emb = HashEmbedder()
+    analyse(kb, tickets, embedder=emb)
+    first = len(emb.texts)
+    assert (tmp_path / ".helpgen" / "cache").is_dir()
+    emb.texts.clear()
+    analyse(kb, tickets, embedder=emb)
+    assert emb.texts == ["how do I change my PIN", "close my account"] and first > 2
+
+
+def test_auto_model_names_follow_the_language():
+    assert model_for("auto", "en") == "all-MiniLM-L6-v2"
+    assert model_for("auto", "zh-Hans") == "paraphrase-multilingual-MiniLM-L12-v2"
+    assert model_for("my/model", "zh") == "my/model"
+
+
+def test_coverage_model_in_config():
+    assert parse_config("coverage:\n  model: all-MiniLM-L6-v2\n").coverage.model == "all-MiniLM-L6-v2"
+    assert parse_config("name: x\n").coverage.model == ""
+    with pytest.raises(ConfigError) as err:
+        parse_config("name: x\ncoverage:\n  modle: x\n  model: [a, b]\n")
+    assert str(err.value.format_message()).splitlines() == [
+        "helpgen.yml:3: error: unknown key `modle` in `coverage`, did you mean `model`?",
+        "helpgen.yml:4: error: `coverage.model` must be text, got a list"]
+
+
+def _kb_folder(make_kb_dir, extra: dict | None = None):
+    files = {f"articles/{aid}.md": ARTICLE.format(title=t, summary=s, questions="\n".join(f"  - {q}" for q in qs),
+                                                  body=b) for aid, (t, s, qs, b) in ARTICLES.items()}
+    rows = ["id,created_at,channel,subject,body,status,reply,replied_at"]
+    rows += [f"t{i},2026-03-0{1 + i % 9}T10:00:00+00:00,email,,{p},open,," for i, p in
+             enumerate(p for ps in PHRASES.values() for p in ps)]
+    files["tickets/log.csv"] = "\n".join(rows) + "\n"
+    return make_kb_dir({**files, **(extra or {})})
+
+
+def test_cli_missing_model_folder_is_one_line(make_kb):
+    kb = _kb_folder(make_kb)
+    res = CliRunner().invoke(cli, ["coverage", str(kb), "--model", "./no/such/model"])
+    assert res.exit_code == 1
+    if _has_sentence_transformers():
+        assert res.output == ("error: model folder ./no/such/model does not exist: pass the folder of a saved "
+                              "sentence-transformers model\n")
+    else:
+        assert res.output == ("error: model ./no/such/model needs the semantic extra: pip install 'helpgen[semantic]', "
+                              "or leave the model out for lexical matching\n")
+
+
+def test_cli_model_name_offline_is_one_line(make_kb, tmp_path):
+    kb = _kb_folder(make_kb)
+    env = {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path), **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    res = subprocess.run([sys.executable, "-m", "helpgen", "coverage", str(kb), "--model", "no-such-model-xyz"],
+                         capture_output=True, text=True, env=env, cwd=_repo())
+    assert res.returncode == 1 and res.stdout == ""
+    if _has_sentence_transformers():
+        assert res.stderr == ("error: model `no-such-model-xyz` is not in the local cache and cannot be downloaded "
+                              "(no network?): download it once where there is network, or pass --model PATH to "
+                              "a local sentence-transformers folder\n")
+    else:
+        assert res.stderr.endswith("needs the semantic extra: pip install 'helpgen[semantic]', or leave the model "
+                                   "out for lexical matching\n")
+        assert len(res.stderr.splitlines()) == 1
+
+
+def test_a_bad_coverage_model_in_helpgen_yml_points_at_its_line(make_kb):
+    kb = _kb_folder(make_kb, {"helpgen.yml": "name: T\ncoverage:\n  model: ./models/none\n"})
+    res = CliRunner().invoke(cli, ["coverage", str(kb)])
+    assert res.exit_code == 1
+    reason = ("model folder ./models/none does not exist: pass the folder of a saved sentence-transformers model"
+              if _has_sentence_transformers() else "model ./models/none needs the semantic extra: pip install "
+              "'helpgen[semantic]', or leave the model out for lexical matching")
+    assert res.output == f"{kb / 'helpgen.yml'}:3: error: coverage.model: {reason}\n"
+
+
+def test_lexical_path_is_untouched_without_a_model(make_kb):
+    kb = _kb_folder(make_kb)
+    out1, out2 = kb / "r1", kb / "r2"
+    r1 = CliRunner().invoke(cli, ["coverage", str(kb), "-o", str(out1)])
+    r2 = CliRunner().invoke(cli, ["coverage", str(kb), "-o", str(out2), "--model", ""])
+    assert r1.exit_code == r2.exit_code == 0, r1.output
+    data = json.loads((out1 / "coverage.json").read_text())
+    assert data["calibration"]["mode"] == "text" and "model" not in data["calibration"]
+    assert (out1 / "coverage.json").read_bytes() == (out2 / "coverage.json").read_bytes()
+    assert not (kb / ".helpgen" / "cache").exists()
+
+
+def _has_sentence_transformers() -> bool:
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _repo():
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[1])
