@@ -63,6 +63,18 @@ class Tickets:
 
 
 @dataclass(frozen=True)
+class Learn:
+    """`coverage.learn`: search terms learned from tickets (`helpgen coverage --learn`)."""
+
+    min_tickets: int = 5  # a term is kept only when this many distinct tickets of the article use it
+
+
+@dataclass(frozen=True)
+class Coverage:
+    learn: Learn = field(default_factory=Learn)
+
+
+@dataclass(frozen=True)
 class Config:
     name: str = "Help Centre"
     site_url: str = ""  # e.g. https://example.github.io/help/ (sub-paths work)
@@ -77,6 +89,7 @@ class Config:
     search: str = "auto"  # auto | lunr | pagefind
     mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
     tickets: Tickets = field(default_factory=Tickets)
+    coverage: Coverage = field(default_factory=Coverage)
     source: str = field(default="helpgen.yml", metadata={"internal": True})  # where it was read from
     # line of each key in helpgen.yml, by dotted path ("support.email", "stages[1]"); for messages
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
@@ -321,6 +334,17 @@ def _tickets(v: _Validator, data: Any) -> Tickets:
     )
 
 
+def _coverage(v: _Validator, data: Any) -> Coverage:
+    d = v.keys(data, ("coverage",), _field_names(Coverage))
+    learn = v.keys(d.get("learn"), ("coverage", "learn"), _field_names(Learn))
+    n = learn.get("min_tickets", Learn.min_tickets)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        v.error(("coverage", "learn", "min_tickets"), f"`coverage.learn.min_tickets` must be a whole number of "
+                f"tickets, 2 or more (default {Learn.min_tickets}), got {_kind(n)}")
+        n = Learn.min_tickets
+    return Coverage(learn=Learn(min_tickets=n))
+
+
 def _stages(v: _Validator, data: Any) -> tuple[Stage, ...]:
     if data is None:
         return DEFAULT_STAGES
@@ -372,6 +396,7 @@ def _build(v: _Validator, data: dict) -> Config:
         search=v.choice(d, ("search",), "auto", SEARCH_ENGINES),
         mkdocs=v.mapping(d, ("mkdocs",), {}),
         tickets=_tickets(v, d.get("tickets")),
+        coverage=_coverage(v, d.get("coverage")),
     )
 
 

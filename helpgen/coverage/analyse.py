@@ -57,6 +57,7 @@ class Rows:
     gap: np.ndarray  # gap id (1-based), 0 = none, -1 = off-topic
     answered: np.ndarray
     article_ids: list[str]
+    texts: list[str] = field(default_factory=list)  # redacted ticket texts (for `--learn`)
 
 
 @dataclass
@@ -184,7 +185,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
         gap_ids, topics = _refine(X, space, ex, articles, linked, verdict, topics, table.texts, seed)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
-                answered, art_ids)
+                answered, art_ids, table.texts)
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
     return CoverageResult(data, rows)
 

@@ -29,8 +29,10 @@ DEFAULT_OUT = Path(".helpgen") / "coverage"
 @click.option("--lang", default="auto", show_default=True,
               help="Language of the tickets (e.g. en, zh): they are matched against that language's articles "
               "and the report is written in it. auto = detect from the tickets' text.")
+@click.option("--learn", is_flag=True, help="Also learn the words customers use for each article from the tickets "
+              "answered with it, into KB/search-terms.yml (see docs/search.md).")
 def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict,
-                     lang):
+                     lang, learn):
     """Report which customer questions the help centre does not answer yet."""
     from helpgen import clitools
     from helpgen.coverage.run import RunOptions, run_coverage
@@ -52,6 +54,12 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
     if publish and output is not None:
         write_report(result, kb / DEFAULT_OUT)
     click.echo(f"{headline(result.data)} Report: {out}")
+    if learn:
+        from helpgen.coverage.learn import learn_search_terms
+        from helpgen.report.render import write_search_terms
+
+        text, count = learn_search_terms(base, result)
+        click.echo(f"Search terms: {count} new term(s) learned, {write_search_terms(kb / 'search-terms.yml', text)}")
     cov = result.data["totals"]["coverage"]
     if fail_under is not None and cov < fail_under:
         raise CoverageBelowThreshold(f"coverage {cov:.1%} is under --fail-under {fail_under:.1%}; write the top "

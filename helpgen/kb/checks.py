@@ -57,7 +57,15 @@ def check_kb(kb: KnowledgeBase, today: date | None = None, *, verbose: bool = Fa
     problems.extend(_empty_stages(kb))
     problems.extend(_missing_logo(kb))
     problems.extend(check_translations(kb, verbose=verbose))
+    problems.extend(_search_terms(kb))
     return sorted(problems)
+
+
+def _search_terms(kb: KnowledgeBase) -> list[Problem]:
+    """KB/search-terms.yml (`helpgen coverage --learn`): unknown article ids, terms too long."""
+    from helpgen.kb.search_terms import article_key, check_search_terms
+
+    return check_search_terms(kb.root, {article_key(a.id, a.lang, kb.config.language) for a in kb.articles})
 
 
 def _error(article: Article, key: str, message: str, line: int | None = None) -> Problem:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from helpgen.kb.model import Article, KnowledgeBase
+from helpgen.kb.search_terms import SearchTerms, load_search_terms
 from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
@@ -27,6 +28,7 @@ FIELDS: dict[str, float] = {
     "codes": 50.0,  # short codes such as E1023 or P-3030
     "messages": 4.0,  # error messages as the product shows them
     "keywords": 2.0,
+    "learned": 8.0,  # words customers use for the article (KB/search-terms.yml), never shown
     "text": 1.0,
 }
 ARTICLE_BOOST = 1.0  # document boost of an article's top entry
@@ -125,7 +127,26 @@ def article_fields(kb: KnowledgeBase, article: Article, lang: str) -> dict[str, 
         "codes": " ".join(codes + [message_token(m) for m in messages]),
         "messages": segment_han(" \n".join(messages), lang),
         "keywords": segment_han(" ".join(glossary_keywords(kb, article)), lang),
+        "learned": segment_han(" \n".join(learned_terms(kb).terms_of(article.id, article.lang, kb.config.language)),
+                               lang),
     }
+
+
+_TERMS_CACHE: dict[tuple, SearchTerms] = {}
+
+
+def learned_terms(kb: KnowledgeBase) -> SearchTerms:
+    """KB/search-terms.yml (read once per file version; problems are `helpgen check`'s business)."""
+    path = Path(kb.root) / "search-terms.yml"
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return SearchTerms()
+    if key not in _TERMS_CACHE:
+        _TERMS_CACHE.clear()
+        _TERMS_CACHE[key] = load_search_terms(kb.root)
+    return _TERMS_CACHE[key]
 
 
 def language_articles(kb: KnowledgeBase, lang: str) -> dict[str, Article]:

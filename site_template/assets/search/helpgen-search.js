@@ -15,7 +15,7 @@
  */
 (function () {
   "use strict";
-  var SETUP = 0, QUERY = 2;
+  var SETUP = 0, QUERY = 2, READY = 1, RESULT = 3;
   var state = { data: null, last: "", sent: {} };
 
   function siteBase() {
@@ -100,7 +100,6 @@
   window.helpgenSplitHan = splitHan;  /* shared with helpgen-pagefind.js */
 
   /* ---- mark readiness and results on <html> (Material renders first: its listener is older) ---- */
-  var READY = 1, RESULT = 3;
   function watchWorker(worker) {
     if (!worker.addEventListener || worker.__helpgen) return;
     worker.__helpgen = true;
@@ -109,6 +108,84 @@
       if (type === READY) root.helpgenSearch = "ready";
       if (type === RESULT) root.helpgenResults = String(+(root.helpgenResults || 0) + 1);
     });
+  }
+
+  /* ---- results show the customer's own words, never the rewritten query ----
+     Material lists a result's unmatched query terms ("Missing: ...") from the worker's `terms`,
+     whose keys are the rewritten terms (`word^1`, `stem*`). Before Material reads a result message,
+     its terms become the customer's words: a word is missing only when neither its exact form nor
+     its stem matched. Material's listener is older than ours, so the MessageEvent's `data` getter
+     is where the result can be changed before Material sees it. */
+  function customerWords(query, data) {
+    var stops = {};
+    ((data && data.stop_words) || []).forEach(function (w) { stops[w] = true; });
+    var text = data ? stripChinese(query.toLowerCase(), data.stop_words || []) : query.toLowerCase();
+    var out = [];
+    text.split(SEP).forEach(function (w) { if (w && !stops[w] && out.indexOf(w) < 0) out.push(w); });
+    return out;
+  }
+
+  /* The words the worker highlighted in any field of a result (hidden fields included). */
+  function marked(item) {
+    var out = [];
+    Object.keys(item).forEach(function (key) {
+      var value = item[key];
+      (Array.isArray(value) ? value : [value]).forEach(function (v) {
+        if (typeof v !== "string" || v.indexOf("<mark>") < 0) return;
+        v.replace(/<mark>([\s\S]*?)<\/mark>/g, function (m, word) { out.push(word.toLowerCase()); return m; });
+      });
+    });
+    return out;
+  }
+
+  function customerTerms(item, query, data) {
+    var marks = marked(item).map(function (m) {
+      return /^[\x00-\x7f]+$/.test(m) && typeof porterStem === "function" ? porterStem(m) : m;
+    });
+    var matchedKeys = Object.keys(item.terms || {}).filter(function (k) { return item.terms[k]; });
+    var out = {};
+    customerWords(query, data).forEach(function (word) {
+      var ascii = /^[\x00-\x7f]+$/.test(word);
+      var stem = ascii && typeof porterStem === "function" ? porterStem(word) : word;
+      out[word] = matchedKeys.indexOf(word) >= 0 || marks.some(function (m) {
+        return ascii ? m.indexOf(stem) === 0 : m.indexOf(word) >= 0 || word.indexOf(m) >= 0;
+      });
+    });
+    return out;
+  }
+  window.helpgenCustomerTerms = function (item, query) { return customerTerms(item, query, helpData()); };
+
+  var cleaned = typeof WeakSet === "function" ? new WeakSet() : null;
+  function cleanResult(message) {
+    if (!message || message.type !== RESULT || !message.data || !message.data.items || !cleaned) return;
+    if (cleaned.has(message)) return;
+    cleaned.add(message);
+    var query = state.last || "";
+    message.data.items.forEach(function (group) {
+      (group || []).forEach(function (item) {
+        if (item && item.terms) item.terms = customerTerms(item, query, helpData());
+      });
+    });
+  }
+  var MessageEventProto = window.MessageEvent && window.MessageEvent.prototype;
+  var dataProp = MessageEventProto && Object.getOwnPropertyDescriptor(MessageEventProto, "data");
+  if (dataProp && dataProp.get && dataProp.configurable) {
+    Object.defineProperty(MessageEventProto, "data", {
+      configurable: true, enumerable: dataProp.enumerable,
+      get: function () { var d = dataProp.get.call(this); cleanResult(d); return d; }
+    });
+  }
+
+  /* ---- paste, drag and drop, IME and voice input search too: Material listens to `keyup` only ---- */
+  function wireInput(input) {
+    if (!input || input.__helpgenInput) return;
+    input.__helpgenInput = true;
+    var nudge = function (ev) {
+      if (ev && ev.isComposing) return;  /* IME: search the composed text, on compositionend */
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    };
+    input.addEventListener("input", nudge);
+    input.addEventListener("compositionend", nudge);
   }
 
   /* ---- intercept messages to Material's search worker ---- */
@@ -211,6 +288,7 @@
   }
 
   function watch() {
+    wireInput(document.querySelector(".md-search__input"));
     var result = document.querySelector(".md-search-result");
     if (!result || !window.MutationObserver) return;
     var pending = false;
