@@ -73,7 +73,9 @@ def test_capitalised_mid_sentence_words_are_names():
 
 
 def test_a_short_sentence_is_never_copied_whole():
-    assert ticket_terms("Parcel lost.", False, set()) == set()
+    assert ticket_terms("Parcel lost.", False, set()) == {"parcel", "lost"}
+    assert ticket_terms("Lost!", False, set()) == set()
+    assert "parcel lost" not in ticket_terms("Parcel lost. Help", False, set())
     assert "parcel lost" in ticket_terms("My parcel lost its label on the way here.", False, set())
 
 

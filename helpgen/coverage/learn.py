@@ -115,16 +115,15 @@ def ticket_terms(text: str, chinese: bool, names: set[str]) -> set[str]:
     terms: set[str] = set()
     for sentence in _sentences(text):
         seq = _tokens_zh(sentence) if chinese else _tokens_en(sentence, names)
-        short = len(_HAN.findall(sentence)) <= 6 if chinese else len(_WORD.findall(sentence)) <= MAX_WORDS + 1
-        if short and sum(w is not None for w in seq) <= MAX_WORDS:
-            continue  # a sentence this short would be copied whole
+        whole = "".join(_HAN.findall(sentence)) if chinese else " ".join(re.findall(r"[a-z]+", sentence.lower()))
         for i, word in enumerate(seq):
             if word is None:
                 continue
-            terms.add(word)
             nxt = seq[i + 1] if i + 1 < len(seq) else None
-            if nxt is not None and nxt != word:
-                terms.add(f"{word} {nxt}")
+            pairs = [word] + ([f"{word} {nxt}"] if nxt is not None and nxt != word else [])
+            for term in pairs:  # never a whole sentence of the ticket, however short
+                if (term.replace(" ", "") if chinese else term) != whole:
+                    terms.add(term)
     return {t for t in terms if not term_problem(t)}
 
 
