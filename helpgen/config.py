@@ -63,6 +63,16 @@ class Tickets:
 
 
 @dataclass(frozen=True)
+class Search:
+    """`search:` in helpgen.yml: a plain engine name, or a mapping of these keys."""
+
+    engine: str = "auto"  # auto | lunr | pagefind
+    # groups of words or short phrases customers use for the same thing: an article that says one
+    # of them is also found by the others (`synonyms: [[delivery, arrived, turned up]]`)
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Learn:
     """`coverage.learn`: search terms learned from tickets (`helpgen coverage --learn`)."""
 
@@ -86,13 +96,17 @@ class Config:
     stages: tuple[Stage, ...] = DEFAULT_STAGES
     feedback: Feedback = field(default_factory=Feedback)
     offline: bool = False
-    search: str = "auto"  # auto | lunr | pagefind
+    search: Search = field(default_factory=Search)  # `search: lunr` (a string) sets only the engine
     mkdocs: Mapping[str, Any] = field(default_factory=dict)  # extra mkdocs settings passed through
     tickets: Tickets = field(default_factory=Tickets)
     coverage: Coverage = field(default_factory=Coverage)
     source: str = field(default="helpgen.yml", metadata={"internal": True})  # where it was read from
     # line of each key in helpgen.yml, by dotted path ("support.email", "stages[1]"); for messages
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        if isinstance(self.search, str):  # replace(config, search="lunr") and the plain form
+            object.__setattr__(self, "search", Search(engine=self.search))
 
     def line_of(self, path: str) -> int:
         """Line of a key in helpgen.yml, or 0 when it is not there (e.g. a default)."""
@@ -334,6 +348,31 @@ def _tickets(v: _Validator, data: Any) -> Tickets:
     )
 
 
+def _search(v: _Validator, data: Any) -> Search:
+    if not isinstance(data, dict):  # the plain form: `search: lunr`
+        return Search(engine=v.choice({"search": data}, ("search",), "auto", SEARCH_ENGINES))
+    d, p = v.keys(data, ("search",), _field_names(Search)), ("search",)
+    return Search(engine=v.choice(d, p + ("engine",), "auto", SEARCH_ENGINES), synonyms=_synonyms(v, d, p))
+
+
+def _synonyms(v: _Validator, d: dict, p: tuple) -> tuple[tuple[str, ...], ...]:
+    groups = d.get("synonyms")
+    if groups is None:
+        return ()
+    if not isinstance(groups, list):
+        v.error(p + ("synonyms",), "`search.synonyms` must be a list of groups, e.g. `- [delivery, arrived]`")
+        return ()
+    out = []
+    for i, group in enumerate(groups):
+        words = [w.strip() for w in group if isinstance(w, str) and w.strip()] if isinstance(group, list) else []
+        if not isinstance(group, list) or len(words) != len(group) or len(words) < 2:
+            v.error(p + ("synonyms", i), f"`search.synonyms[{i}]` must list two or more words or phrases, "
+                    "e.g. `- [delivery, arrived]`")
+            continue
+        out.append(tuple(dict.fromkeys(words)))
+    return tuple(out)
+
+
 def _coverage(v: _Validator, data: Any) -> Coverage:
     d = v.keys(data, ("coverage",), _field_names(Coverage))
     learn = v.keys(d.get("learn"), ("coverage", "learn"), _field_names(Learn))
@@ -393,7 +432,7 @@ def _build(v: _Validator, data: dict) -> Config:
         stages=_stages(v, d.get("stages")),
         feedback=_feedback(v, d.get("feedback")),
         offline=v.boolean(d, ("offline",), False),
-        search=v.choice(d, ("search",), "auto", SEARCH_ENGINES),
+        search=_search(v, d.get("search")),
         mkdocs=v.mapping(d, ("mkdocs",), {}),
         tickets=_tickets(v, d.get("tickets")),
         coverage=_coverage(v, d.get("coverage")),

@@ -17,7 +17,7 @@ def test_missing_file_gives_defaults(tmp_path):
     config = load_config(tmp_path)
     assert config == Config()
     assert config.stage_ids == ("onboarding", "using", "deepening", "adapting", "loyalty")
-    assert config.search == "auto" and config.offline is False
+    assert config.search.engine == "auto" and config.offline is False
 
 
 def test_empty_file_gives_defaults(tmp_path):
@@ -40,7 +40,7 @@ def test_full_config_is_read(tmp_path):
     assert c.name == "Acme" and c.language == "zh" and c.all_languages == ("zh", "en", "zh-Hant")
     assert c.stages == (Stage("start", "Start", "First steps"), Stage("fix", "Fix", ""))
     assert c.support.response_hours == 24.0 and c.support.response_time == "1 day"
-    assert c.feedback.failed_searches is True and c.offline is True and c.search == "lunr"
+    assert c.feedback.failed_searches is True and c.offline is True and c.search.engine == "lunr"
     assert c.mkdocs == {"copyright": "Acme Ltd"} and c.colors == {"primary": "teal"}
     assert c.tickets.columns == {"question": "Body", "created": "Created at"}
     assert c.tickets.team_domains == ("acme.test",) and c.tickets.redact == ("ORD-\\d+",)

@@ -43,7 +43,7 @@ _ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset"')
 
 def backend(kb: KnowledgeBase) -> str:
     """`lunr` or `pagefind`: the search backend of this build (see the module docstring)."""
-    choice = (getattr(kb.config, "search", "auto") or "auto").lower()
+    choice = kb.config.search.engine
     if kb.config.offline or choice == "lunr":
         return "lunr"
     if choice == "pagefind":

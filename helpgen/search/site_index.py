@@ -80,7 +80,7 @@ def segment_han(text: str, lang: str) -> str:
 
 
 def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
-    """Glossary terms and aliases (synonyms) for every term or alias the article mentions."""
+    """Glossary terms and aliases, and `search.synonyms` groups, for every one the article mentions."""
     haystack = " ".join([article.title, article.summary, *article.questions, *article.tags, article.body]).lower()
     words: list[str] = []
     for term in kb.glossary:
@@ -89,6 +89,9 @@ def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
         names = [term.term, *term.aliases]
         if any(_mentions(haystack, name.lower()) for name in names):
             words.extend(n for n in names if n not in words)
+    for group in kb.config.search.synonyms:  # `search.synonyms` in helpgen.yml
+        if any(_mentions(haystack, name.lower()) for name in group):
+            words.extend(n for n in group if n not in words)
     return words
 
 
