@@ -65,12 +65,21 @@ def use_variant(variant: str) -> None:
         site_index.postprocess_search_index = lambda site_dir, kb: None
 
 
+def plain_sample_kb(folder: Path) -> Path:
+    """sample_kb without its tickets and without learned search terms (KB/search-terms.yml)."""
+    import shutil
+
+    if not folder.exists():
+        shutil.copytree(ROOT / "sample_kb", folder, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
+    return folder
+
+
 def build_sample_site(out: Path, variant: str = "helpgen") -> Path:
     import dataclasses
 
     from helpgen.site.build import build_site
 
-    kb, _ = load_kb(ROOT / "sample_kb")
+    kb, _ = load_kb(plain_sample_kb(out.parent / "kb"))
     engine = "pagefind" if variant == "pagefind" else "lunr"
     build_site(dataclasses.replace(kb, config=dataclasses.replace(kb.config, search=engine)), out)
     return out
@@ -157,10 +166,7 @@ def learn_main(args) -> int:
         start = time.perf_counter()
         terms = learn_kb(tmp / "kb", history)
         learn_s = time.perf_counter() - start
-        import shutil
-
-        shutil.copytree(ROOT / "sample_kb", tmp / "plain", ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
-        for name, kb_dir in (("without", tmp / "plain"), ("learned", tmp / "kb")):
+        for name, kb_dir in (("without", plain_sample_kb(tmp / "plain")), ("learned", tmp / "kb")):
             kb, _ = load_kb(kb_dir)
             site = build_site(kb, tmp / f"site-{name}").output
             browser, _, blocked = browser_run(site, questions)
@@ -213,8 +219,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_sample_site(Path(tmp) / "site", args.variant)
         browser, elapsed, blocked = browser_run(site, questions)
-    lunr = lunr_run(questions)
-    print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb, "
+        lunr = lunr_run(questions, plain_sample_kb(Path(tmp) / "kb"))
+    print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb without learned terms, "
           f"browser variant: {args.variant}")
     print(f"{'':10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
     for name, ev in (("browser", browser), ("lunr.py", lunr)):

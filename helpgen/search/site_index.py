@@ -28,7 +28,7 @@ FIELDS: dict[str, float] = {
     "codes": 50.0,  # short codes such as E1023 or P-3030
     "messages": 4.0,  # error messages as the product shows them
     "keywords": 2.0,
-    "learned": 8.0,  # words customers use for the article (KB/search-terms.yml), never shown
+    "learned": 4.0,  # words customers use for the article (KB/search-terms.yml), never shown
     "text": 1.0,
 }
 ARTICLE_BOOST = 1.0  # document boost of an article's top entry
