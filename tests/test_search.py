@@ -80,8 +80,20 @@ def test_query_words_keep_order_and_drop_duplicates():
 # --- query rewrite: the same as helpgen-search.js ----------------------------------------------
 
 def test_rewrite_drops_stop_words_and_stems_with_wildcard():
-    assert rewrite_query("Why was I charged twice?") == "charged^1 charg* twice^1 twice*"
-    assert rewrite_query("my card hasn't arrived") == "card^1 card* arrived^1 arriv*"
+    assert rewrite_query("Why was I charged twice?") == "charged^1 charg* twice^1 twice* charg0twice^1"
+    assert rewrite_query("my card hasn't arrived") == "card^1 card* arrived^1 arriv* arriv0card^1"
+
+
+def test_adjacent_words_make_one_pair_token_in_any_order():
+    assert site_index.word_pairs(["arrived", "card"]) == site_index.word_pairs(["card", "arrived"]) == ["arriv0card"]
+    assert site_index.word_pairs(["card", "cards"]) == []  # the same stem twice is no phrase
+    assert site_index.word_pairs(["e1023", "pin"]) == []  # codes and numbers never pair
+
+
+def test_title_and_question_pairs_are_indexed(kb):
+    track = next(a for a in kb.in_language("en") if a.id == "cards/track-your-card")
+    pairs = site_index.article_fields(kb, track, "en")["pairs"].split()
+    assert "card0track" in pairs and "card0still" in pairs  # "Track your card", "card still not here"
 
 
 def test_material_query_keeps_modifiers_and_adds_wildcards():

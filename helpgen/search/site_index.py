@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.kb.search_terms import SearchTerms, load_search_terms
-from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
+from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba, split_words, stem
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
 # and the BANKING77 sample: see docs/search.md. Material's defaults are title 1e3, tags 1e6.
@@ -29,6 +29,7 @@ FIELDS: dict[str, float] = {
     "messages": 4.0,  # error messages as the product shows them
     "keywords": 2.0,
     "learned": 4.0,  # words customers use for the article (KB/search-terms.yml), never shown
+    "pairs": 1.0,  # adjacent word pairs of the title and questions: a phrase match scores twice
     "text": 1.0,
 }
 ARTICLE_BOOST = 1.0  # document boost of an article's top entry
@@ -130,9 +131,23 @@ def article_fields(kb: KnowledgeBase, article: Article, lang: str) -> dict[str, 
         "codes": " ".join(codes + [message_token(m) for m in messages]),
         "messages": segment_han(" \n".join(messages), lang),
         "keywords": segment_han(" ".join(glossary_keywords(kb, article)), lang),
+        "pairs": " ".join(dict.fromkeys(p for text in (article.title, *article.questions)
+                                        for p in word_pairs(w for w in split_words(text) if w not in QUERY_STOP_WORDS_EN))),
         "learned": segment_han(" \n".join(learned_terms(kb).terms_of(article.id, article.lang, kb.config.language)),
                                lang),
     }
+
+
+PAIR_JOIN = "0"  # joins a pair's stems into one index token (kept whole by the separator and the stemmer)
+_ALPHA = re.compile(r"^[a-z]+$")
+
+
+def word_pairs(words: Iterable[str]) -> list[str]:
+    """Tokens for each two adjacent words (stop words already dropped), stems in sorted order:
+    "card arrived" and "arrived card" both give `arriv0card`. Only plain a-z words take part;
+    helpgen-search.js builds the same tokens for the query."""
+    stems = [stem(w) for w in words if _ALPHA.match(w)]
+    return [PAIR_JOIN.join(sorted((a, b))) for a, b in zip(stems, stems[1:]) if a != b]
 
 
 _TERMS_CACHE: dict[tuple, SearchTerms] = {}

@@ -3,7 +3,8 @@
  * - Rewrites each query before Material's search worker sees it: question words ("how", "my",
  *   "why"...) are dropped; each English word is sent twice: as itself (`word^1`: lunr stems it
  *   like the index, exact match) and as its stem with a trailing wildcard (`stem*`, as Material
- *   does for every term); pasted error messages add their article's token; Chinese is split into
+ *   does for every term); each pair of adjacent words adds one `pair^1` token (a phrase match
+ *   with a title or question scores more); pasted error messages add their article's token; Chinese is split into
  *   the index's own words. `helpgen search` applies the same rewrite
  *   (helpgen/search/index.py: rewrite_query), so terminal and browser rank alike.
  * - When a query finds nothing, shows the top troubleshooting articles and the contact block with
@@ -70,6 +71,17 @@
     return out;
   }
 
+  /* Adjacent word pairs as one token each (helpgen.search.site_index.word_pairs): the index has
+     the pairs of every article's title and questions in its `pairs` field, so a phrase match
+     scores on top of its words. */
+  function wordPairs(words) {
+    if (typeof porterStem !== "function") return [];
+    var stems = words.filter(function (w) { return /^[a-z]+$/.test(w); }).map(porterStem), out = [];
+    for (var i = 0; i + 1 < stems.length; i++)
+      if (stems[i] !== stems[i + 1]) out.push([stems[i], stems[i + 1]].sort().join("0"));
+    return out;
+  }
+
   function rewrite(query, data) {
     if (!data || /(^|\s)[+\-]\S|[~^*"]/.test(query)) return query;
     var stops = {};
@@ -86,13 +98,14 @@
       if (key.trim() === message || (message.indexOf(" ") >= 0 && key.indexOf(" " + message + " ") >= 0))
         extra.push(data.messages[message] + "*");
     });
-    text.split(SEP).forEach(function (word) {
-      if (!word || stops[word]) return;
+    var words = text.split(SEP).filter(function (word) { return word && !stops[word]; });
+    words.forEach(function (word) {
       var terms = [word];
       if (/^[\x00-\x7f]+$/.test(word) && typeof porterStem === "function")
         terms = [word + "^1", porterStem(word) + "*"];  /* exact (lunr stems it) + stem prefix */
       terms.forEach(function (term) { if (out.indexOf(term) < 0) out.push(term); });
     });
+    wordPairs(words).forEach(function (t) { if (out.indexOf(t + "^1") < 0) out.push(t + "^1"); });
     extra.forEach(function (t) { if (out.indexOf(t) < 0) out.push(t); });
     return out.length ? out.join(" ") : query;
   }
