@@ -21,7 +21,6 @@ from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, quiet_ji
 
 MIN_CONFIDENCE = 0.5  # an unlinked ticket counts when the router gives its article more than half the probability
 MIN_PRECISION = 0.2  # share of the term's tickets (among the learning tickets) that belong to the article
-MIN_LIFT = 3.0  # the term is this many times likelier in the article's tickets than in all learning tickets
 MAX_TERMS = 100  # per article, the most frequent first
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MARK = re.compile(r"\[[^\]\s]{1,30}\]")
@@ -34,7 +33,6 @@ class LearnOptions:
     min_tickets: int = 5
     min_confidence: float = MIN_CONFIDENCE
     min_precision: float = MIN_PRECISION
-    min_lift: float = MIN_LIFT
     max_terms: int = MAX_TERMS
 
 
@@ -156,23 +154,19 @@ def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, opti
     names = set() if chinese else name_like_words(t for t, _ in tickets)
     per_article: dict[str, Counter[str]] = defaultdict(Counter)
     overall: Counter[str] = Counter()
-    sizes: Counter[str] = Counter()
     for text, article_id in tickets:
         if article_id not in articles:
             continue
         terms = ticket_terms(text, chinese, names)
         per_article[article_id].update(terms)
         overall.update(terms)
-        sizes[article_id] += 1
-    total = sum(sizes.values())
+
     out: dict[str, list[str]] = {}
     for article_id in sorted(per_article):
         vocab = article_vocabulary(articles[article_id])
         counts = per_article[article_id]
-        share = sizes[article_id] / total
         kept = [(n, t) for t, n in counts.items()
-                if n >= options.min_tickets and n / overall[t] >= options.min_precision
-                and n / overall[t] >= options.min_lift * share and _is_new(t, vocab)]
+                if n >= options.min_tickets and n / overall[t] >= options.min_precision and _is_new(t, vocab)]
         kept.sort(key=lambda item: (-item[0] * math.log1p(item[0] / overall[item[1]] * len(per_article)), item[1]))
         if kept:
             out[article_id] = [t for _, t in kept[:options.max_terms]]
