@@ -192,3 +192,13 @@ def test_coverage_learn_writes_the_file_and_merges(kb, tmp_path):
     again = parse_search_terms(terms_file.read_text(encoding="utf-8")).articles["parcels/track-a-parcel"]
     assert "went missing" not in again.terms and "went missing" in again.rejected
     assert run("check", kb.root).exit_code == 0
+
+
+def test_pagefind_pages_carry_learned_terms_hidden(kb):
+    from helpgen.search import pagefind_index
+
+    (kb.root / "search-terms.yml").write_text(
+        "articles:\n  parcels/track-a-parcel:\n    terms: [went missing]\n", encoding="utf-8")
+    article = next(a for a in kb.in_language("en") if a.id == "parcels/track-a-parcel")
+    html = pagefind_index.hidden_fields(kb, article)
+    assert '<div hidden data-helpgen-field="learned" data-pagefind-weight="2">went missing</div>' in html
