@@ -182,6 +182,8 @@ def test_coverage_learn_writes_the_file_and_merges(kb, tmp_path):
     result = run("coverage", kb.root, "--tickets", path, "-o", tmp_path / "report", "--learn")
     assert result.exit_code == 0, result.output
     terms_file = kb.root / "search-terms.yml"
+    count = sum(len(e.terms) for e in parse_search_terms(terms_file.read_text(encoding="utf-8")).articles.values())
+    assert result.output.splitlines()[-1] == f"Search terms: {count} new term(s) learned, {terms_file}"
     first = terms_file.read_text(encoding="utf-8")
     data = parse_search_terms(first)
     assert "went missing" in data.articles["parcels/track-a-parcel"].terms

@@ -81,6 +81,22 @@ def test_pasted_query_searches_without_a_key(search, served):
     assert "troubleshooting/charged-twice" in hrefs_to_ids(hrefs, base, catalogue)[:3]
 
 
+def test_ime_input_searches_when_composition_ends(search, served):
+    """An IME fires `input` events while composing and `compositionend` at the end, no `keyup`."""
+    base, catalogue = served
+    count = int(search.page.evaluate("+(document.documentElement.dataset.helpgenResults || 0)"))
+    search.input.evaluate("""(el, text) => {
+        el.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+        el.value = text;
+        el.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true, data: text}));
+        el.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: text}));
+    }""", "charged twice")
+    search.page.wait_for_function(f"+(document.documentElement.dataset.helpgenResults || 0) > {count}")
+    search.page.wait_for_timeout(50)
+    hrefs = search.page.eval_on_selector_all(RESULT_LINKS, "els => els.map(e => e.href)")
+    assert hrefs_to_ids(hrefs, base, catalogue)[:1] == ["troubleshooting/charged-twice"]
+
+
 def hero_placeholder(sample_site) -> str:
     html = (sample_site / "index.html").read_text(encoding="utf-8")
     match = re.search(r'class="hg-hero__input"[^>]*placeholder="([^"]*)"', html)
