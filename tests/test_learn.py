@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from helpgen.coverage.learn import LearnOptions, learn, merge, name_like_words, ticket_terms
 from helpgen.kb.load import load_kb
-from helpgen.kb.search_terms import ArticleTerms, SearchTerms, dump_search_terms, parse_search_terms
+from helpgen.kb.search_terms import ArticleTerms, dump_search_terms, parse_search_terms
 from helpgen.search.index import build_index, search
 
 ARTICLE = "---\ntitle: {title}\nlevel: beginner\nstage: using\nsummary: {summary}\n---\n\n{body}\n"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.kb.search_terms import MAX_WORDS, ArticleTerms, SearchTerms, article_key, term_problem
+from helpgen.kb.search_terms import ArticleTerms, SearchTerms, article_key, term_problem
 from helpgen.search.analyzer import QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, quiet_jieba, split_words, stem
 
 MIN_CONFIDENCE = 0.5  # an unlinked ticket counts when the router gives its article more than half the probability
