@@ -28,10 +28,24 @@ def served(serve_site, sample_site):
     return serve_site(sample_site), load_catalogue(sample_site)
 
 
-@pytest.fixture
-def search(page, served):
+@pytest.fixture(scope="module")
+def search(browser, served):
+    """One page with the search open for the module (loading the index once keeps the tests light)."""
     base, _ = served
-    return SearchPage(page, base)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield SearchPage(context.new_page(), base)
+    context.close()
+    assert outside == []
 
 
 def missing_lines(page) -> list[str]:
