@@ -59,6 +59,9 @@ class Search:
     engine: str = "auto"  # auto | lunr | pagefind
     # the home search box's hint, by language ("" = every language); default: taken from the KB
     placeholder: Mapping[str, str] = field(default_factory=dict)
+    # groups of words or short phrases customers use for the same thing: an article that says one
+    # of them is also found by the others (`synonyms: [[delivery, arrived, turned up]]`)
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
     def placeholder_in(self, lang: str) -> str:
         return _in_language(self.placeholder, lang) or self.placeholder.get("", "")
@@ -175,12 +178,20 @@ class Tickets:
 
 
 @dataclass(frozen=True)
+class Learn:
+    """`coverage.learn`: search terms learned from tickets (`helpgen coverage --learn`)."""
+
+    min_tickets: int = 5  # a term is kept only when this many distinct tickets of the article use it
+
+
+@dataclass(frozen=True)
 class Coverage:
     """`helpgen coverage` settings. `model`: a sentence-transformers model name or folder (relative to the KB)
     for semantic matching (`pip install 'helpgen[semantic]'`), `auto` for the default model of the tickets'
-    language; "" = lexical matching."""
+    language; "" = lexical matching. `learn`: the settings of `--learn`."""
 
     model: str = ""
+    learn: Learn = field(default_factory=Learn)
 
 
 @dataclass(frozen=True)
@@ -556,13 +567,37 @@ def _tickets(v: _Validator, data: Any) -> Tickets:
     )
 
 
+def _synonyms(v: _Validator, d: dict, p: tuple) -> tuple[tuple[str, ...], ...]:
+    groups = d.get("synonyms")
+    if groups is None:
+        return ()
+    if not isinstance(groups, list):
+        v.error(p + ("synonyms",), "`search.synonyms` must be a list of groups, e.g. `- [delivery, arrived]`")
+        return ()
+    out = []
+    for i, group in enumerate(groups):
+        words = [w.strip() for w in group if isinstance(w, str) and w.strip()] if isinstance(group, list) else []
+        if not isinstance(group, list) or len(words) != len(group) or len(words) < 2:
+            v.error(p + ("synonyms", i), f"`search.synonyms[{i}]` must list two or more words or phrases, "
+                    "e.g. `- [delivery, arrived]`")
+            continue
+        out.append(tuple(dict.fromkeys(words)))
+    return tuple(out)
+
+
 def _coverage(v: _Validator, data: Any) -> Coverage:
     d, p = v.keys(data, ("coverage",), _field_names(Coverage)), ("coverage",)
     model = v.string(d, p + ("model",), "").strip()
     if "\n" in model:
         v.error(p + ("model",), "`coverage.model` must be one model name or folder, such as all-MiniLM-L6-v2")
         model = ""
-    return Coverage(model=model)
+    learn = v.keys(d.get("learn"), p + ("learn",), _field_names(Learn))
+    n = learn.get("min_tickets", Learn.min_tickets)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        v.error(p + ("learn", "min_tickets"), f"`coverage.learn.min_tickets` must be a whole number of "
+                f"tickets, 2 or more (default {Learn.min_tickets}), got {_kind(n)}")
+        n = Learn.min_tickets
+    return Coverage(model=model, learn=Learn(min_tickets=n))
 
 
 def _stages(v: _Validator, data: Any, language: str) -> tuple[Stage, ...]:
@@ -603,7 +638,8 @@ def _search(v: _Validator, data: Any) -> Search:
         return Search(engine=v.choice({"search": data}, ("search",), "auto", SEARCH_ENGINES))
     d, p = v.keys(data, ("search",), _field_names(Search)), ("search",)
     placeholder = v.localized(d, p + ("placeholder",), "") if d.get("placeholder") is not None else {}
-    return Search(engine=v.choice(d, p + ("engine",), "auto", SEARCH_ENGINES), placeholder=placeholder)
+    return Search(engine=v.choice(d, p + ("engine",), "auto", SEARCH_ENGINES), placeholder=placeholder,
+                  synonyms=_synonyms(v, d, p))
 
 
 def _languages(v: _Validator, d: dict) -> tuple[str, tuple[str, ...]]:

@@ -80,8 +80,20 @@ def test_query_words_keep_order_and_drop_duplicates():
 # --- query rewrite: the same as helpgen-search.js ----------------------------------------------
 
 def test_rewrite_drops_stop_words_and_stems_with_wildcard():
-    assert rewrite_query("Why was I charged twice?") == "charged^1 charg* twice^1 twice*"
-    assert rewrite_query("my card hasn't arrived") == "card^1 card* arrived^1 arriv*"
+    assert rewrite_query("Why was I charged twice?") == "charged^1 charg* twice^1 twice* charg0twice^1"
+    assert rewrite_query("my card hasn't arrived") == "card^1 card* arrived^1 arriv* arriv0card^1"
+
+
+def test_adjacent_words_make_one_pair_token_in_any_order():
+    assert site_index.word_pairs(["arrived", "card"]) == site_index.word_pairs(["card", "arrived"]) == ["arriv0card"]
+    assert site_index.word_pairs(["card", "cards"]) == []  # the same stem twice is no phrase
+    assert site_index.word_pairs(["e1023", "pin"]) == []  # codes and numbers never pair
+
+
+def test_title_and_question_pairs_are_indexed(kb):
+    track = next(a for a in kb.in_language("en") if a.id == "cards/track-your-card")
+    pairs = site_index.article_fields(kb, track, "en")["pairs"].split()
+    assert "card0track" in pairs and "card0here" in pairs  # "Track your card", "card still not here"
 
 
 def test_material_query_keeps_modifiers_and_adds_wildcards():
@@ -265,3 +277,28 @@ def test_cli_bad_csv_is_one_line(make_kb, tmp_path):
 def test_cli_no_results(make_kb):
     result = run("search", str(make_kb(FILES)), "zzqx")
     assert (result.exit_code, result.output) == (0, "no results\n")
+
+
+# --- search.synonyms -------------------------------------------------------------------------
+
+def test_synonyms_from_helpgen_yml_find_the_article(make_kb):
+    files = dict(FILES, **{"helpgen.yml": FILES["helpgen.yml"] + "search:\n  engine: lunr\n  synonyms:\n"
+                                                                   "    - [delivery, turned up]\n"})
+    kb, _ = load_kb(make_kb(files))
+    assert kb.config.search.synonyms == (("delivery", "turned up"),)
+    track = next(a for a in kb.in_language("en") if a.id == "cards/track-your-card")
+    assert "turned up" in site_index.glossary_keywords(kb, track)
+    assert [h.id for h in search(build_index(kb), "card never turned up", 1)] == ["cards/track-your-card"]
+    plain, _ = load_kb(make_kb(FILES))
+    assert "turned up" not in site_index.glossary_keywords(plain, track)
+
+
+def test_synonym_groups_are_validated_with_their_line():
+    from helpgen.config import parse_config
+    from helpgen.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        parse_config("search:\n  synonyms:\n    - [delivery]\n    - [a, b]\n")
+    assert (err.value.path, err.value.line) == ("helpgen.yml", 3)
+    assert err.value.message == "`search.synonyms[0]` must list two or more words or phrases, e.g. `- [delivery, arrived]`"
+    assert parse_config("search: pagefind\n").search.engine == "pagefind"

@@ -9,7 +9,7 @@ import pytest
 
 from helpgen.kb.load import load_kb
 from helpgen.site.build import build_site
-from helpgen.site.catalogue import article_url
+from helpgen.urls import article_url
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_kb"

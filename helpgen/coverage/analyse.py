@@ -58,6 +58,7 @@ class Rows:
     answered: np.ndarray
     article_ids: list[str]
     answered_known: np.ndarray | None = None  # bool per ticket; None = all known
+    texts: list[str] = field(default_factory=list)  # redacted ticket texts (for `--learn`)
 
 
 @dataclass
@@ -194,7 +195,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     gap_ids, topics = _cluster(X, verdict["gap"] & ~verdict["off_topic"], table.texts, space, seed, dense=vectors)
     gap_ids[verdict["off_topic"]] = -1
     rows = Rows(table.ids, verdict["covered"], verdict["article"], verdict["score"], gap_ids,
-                answered, art_ids, np.array(table.replies_known, bool))
+                answered, art_ids, np.array(table.replies_known, bool), table.texts)
     data = aggregate.build(kb, articles, table, rows, topics, X, space, cal, dict(redacted or {}))
     if embedder is not None:
         data["calibration"]["model"] = embedder.name

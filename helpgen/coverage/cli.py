@@ -37,8 +37,10 @@ DEFAULT_OUT = DEFAULT_REPORT
               help="Semantic matching with this sentence-transformers model (a name, or a local folder; auto = "
               "the default model for the tickets' language); needs pip install 'helpgen[semantic]'. "
               "Default: coverage.model in helpgen.yml, else lexical matching.")
+@click.option("--learn", is_flag=True, help="Also learn the words customers use for each article from the tickets "
+              "answered with it, into KB/search-terms.yml (see docs/search.md).")
 def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignments, fail_under, publish, strict,
-                     lang, model):
+                     lang, model, learn):
     """Report which customer questions the help centre does not answer yet."""
     from helpgen.coverage.run import RunOptions, run_coverage
     from helpgen.report.localize import localize
@@ -57,6 +59,12 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
         write_report(result, kb / DEFAULT_OUT)
     remember_report(kb, out)
     click.echo(f"{headline(result.data)} Report: {out}")
+    if learn:
+        from helpgen.coverage.learn import learn_search_terms
+        from helpgen.report.render import write_search_terms
+
+        text, count = learn_search_terms(base, result)
+        click.echo(f"Search terms: {count} new term(s) learned, {write_search_terms(kb / 'search-terms.yml', text)}")
     cov = result.data["totals"]["coverage"]
     if fail_under is not None and cov < fail_under:
         raise CoverageBelowThreshold(f"coverage {cov:.1%} is under --fail-under {fail_under:.1%}; write the top "

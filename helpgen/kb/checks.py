@@ -66,7 +66,15 @@ def check_kb(kb: KnowledgeBase, today: date | None = None, *, verbose: bool = Fa
     problems.extend(check_notices(kb, today))
     if verbose:
         problems.extend(missing_translations(kb.config))
+    problems.extend(_search_terms(kb))
     return sorted(problems)
+
+
+def _search_terms(kb: KnowledgeBase) -> list[Problem]:
+    """KB/search-terms.yml (`helpgen coverage --learn`): unknown article ids, terms too long."""
+    from helpgen.kb.search_terms import article_key, check_search_terms
+
+    return check_search_terms(kb.root, {article_key(a.id, a.lang, kb.config.language) for a in kb.articles})
 
 
 def _error(article: Article, key: str, message: str, line: int | None = None) -> Problem:

@@ -53,6 +53,12 @@ def write_report(result, out_dir: Path, assignments: Path | None = None) -> Path
     return out_dir
 
 
+def write_search_terms(path: Path, text: str) -> Path:
+    """KB/search-terms.yml (`helpgen coverage --learn`), written atomically."""
+    _write_atomic(Path(path), lambda fh: fh.write(text))
+    return Path(path)
+
+
 def _swap(tmp: Path, out_dir: Path) -> None:
     old = None
     if out_dir.exists():

@@ -168,6 +168,7 @@ def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = fro
             term = stem(word) + "*"
         if term not in out:
             out.append(term)
+    out += [t + "^1" for t in site_index.word_pairs(words) if t + "^1" not in out]  # phrase bonus
     out += [t for t in extra if t not in out]
     return " ".join(out) if out else query
 

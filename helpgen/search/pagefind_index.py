@@ -7,7 +7,7 @@ Chosen by `search:` in helpgen.yml (`helpgen.search.pagefind_index.backend`): `p
 After `mkdocs build`, `apply_pagefind(site_dir, kb)`:
 1. marks each article page's content as the only thing Pagefind indexes (`data-pagefind-body`:
    listing pages, the home page and the 404 page are left out), and adds the article's error
-   codes, questions, error messages, summary, tags and glossary aliases as hidden elements with
+   codes, questions, error messages, summary, tags, glossary aliases and learned search terms as hidden elements with
    `data-pagefind-weight` (the lunr field boosts, scaled to Pagefind's 0-10);
 2. runs the Pagefind binary of the `pagefind[extended]` package (CJK segmentation included),
    which writes the search bundle to `pagefind/` at the site root;
@@ -35,7 +35,7 @@ PAGEFIND_THRESHOLD = 1000  # `search: auto` uses Pagefind above this many publis
 BUNDLE = "pagefind"  # folder of the Pagefind bundle, at the site root
 # Pagefind weights (0-10; body text is 1, <h1> 7): the lunr boosts of site_index.FIELDS, scaled.
 WEIGHTS: dict[str, float] = {"codes": 10.0, "questions": 5.0, "messages": 4.0, "summary": 3.0, "tags": 3.0,
-                             "keywords": 2.0}
+                             "keywords": 2.0, "learned": 2.0}
 # Parts of an article page that are not the article (badges, related articles, contact, feedback).
 EXCLUDE = ".hg-badges, .hg-related, .hg-contact, .hg-feedback, .headerlink, .md-source-file"
 _ARTICLE_OPEN = re.compile(r'<article class="md-content__inner md-typeset"')
@@ -64,6 +64,7 @@ def hidden_fields(kb: KnowledgeBase, article: Article) -> str:
         "summary": [article.summary] if article.summary else [],
         "tags": list(article.tags),
         "keywords": site_index.glossary_keywords(kb, article),
+        "learned": list(site_index.learned_terms(kb).terms_of(article.id, article.lang, kb.config.language)),
     }
     parts = []
     for name, items in values.items():

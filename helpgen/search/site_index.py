@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.text import CJK, CJK_RUN, CJK_WORD, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba
+from helpgen.kb.search_terms import SearchTerms, load_search_terms
+from helpgen.text import (CJK, CJK_RUN, CJK_WORD, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba,
+                          split_words, stem)
 from helpgen.urls import site_article_url
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
@@ -28,6 +30,8 @@ FIELDS: dict[str, float] = {
     "codes": 50.0,  # short codes such as E1023 or P-3030
     "messages": 4.0,  # error messages as the product shows them
     "keywords": 2.0,
+    "learned": 4.0,  # words customers use for the article (KB/search-terms.yml), never shown
+    "pairs": 1.0,  # adjacent word pairs of the title and questions: a phrase match scores twice
     "text": 1.0,
 }
 ARTICLE_BOOST = 1.0  # document boost of an article's top entry
@@ -79,7 +83,7 @@ def segment_han(text: str, lang: str) -> str:
 
 
 def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
-    """Glossary terms and aliases (synonyms) for every term or alias the article mentions."""
+    """Glossary terms and aliases, and `search.synonyms` groups, for every one the article mentions."""
     haystack = " ".join([article.title, article.summary, *article.questions, *article.tags, article.body]).lower()
     words: list[str] = []
     for term in kb.glossary:
@@ -88,6 +92,9 @@ def glossary_keywords(kb: KnowledgeBase, article: Article) -> list[str]:
         names = [term.term, *term.aliases]
         if any(_mentions(haystack, name.lower()) for name in names):
             words.extend(n for n in names if n not in words)
+    for group in kb.config.search.synonyms:  # `search.synonyms` in helpgen.yml
+        if any(_mentions(haystack, name.lower()) for name in group):
+            words.extend(n for n in group if n not in words)
     return words
 
 
@@ -126,7 +133,40 @@ def article_fields(kb: KnowledgeBase, article: Article, lang: str) -> dict[str, 
         "codes": " ".join(codes + [message_token(m) for m in messages]),
         "messages": segment_han(" \n".join(messages), lang),
         "keywords": segment_han(" ".join(glossary_keywords(kb, article)), lang),
+        "pairs": " ".join(dict.fromkeys(p for text in (article.title, *article.questions)
+                                        for p in word_pairs(w for w in split_words(text) if w not in QUERY_STOP_WORDS_EN))),
+        "learned": segment_han(" \n".join(learned_terms(kb).terms_of(article.id, article.lang, kb.config.language)),
+                               lang),
     }
+
+
+PAIR_JOIN = "0"  # joins a pair's stems into one index token (kept whole by the separator and the stemmer)
+_ALPHA = re.compile(r"^[a-z]+$")
+
+
+def word_pairs(words: Iterable[str]) -> list[str]:
+    """Tokens for each two adjacent words (stop words already dropped), stems in sorted order:
+    "card arrived" and "arrived card" both give `arriv0card`. Only plain a-z words take part;
+    helpgen-search.js builds the same tokens for the query."""
+    stems = [stem(w) for w in words if _ALPHA.match(w)]
+    return [PAIR_JOIN.join(sorted((a, b))) for a, b in zip(stems, stems[1:]) if a != b]
+
+
+_TERMS_CACHE: dict[tuple, SearchTerms] = {}
+
+
+def learned_terms(kb: KnowledgeBase) -> SearchTerms:
+    """KB/search-terms.yml (read once per file version; problems are `helpgen check`'s business)."""
+    path = Path(kb.root) / "search-terms.yml"
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return SearchTerms()
+    if key not in _TERMS_CACHE:
+        _TERMS_CACHE.clear()
+        _TERMS_CACHE[key] = load_search_terms(kb.root)
+    return _TERMS_CACHE[key]
 
 
 def language_articles(kb: KnowledgeBase, lang: str) -> dict[str, Article]:

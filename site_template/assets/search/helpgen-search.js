@@ -3,7 +3,8 @@
  * - Rewrites each query before Material's search worker sees it: question words ("how", "my",
  *   "why"...) are dropped; each English word is sent twice: as itself (`word^1`: lunr stems it
  *   like the index, exact match) and as its stem with a trailing wildcard (`stem*`, as Material
- *   does for every term); pasted error messages add their article's token; Chinese is split into
+ *   does for every term); each pair of adjacent words adds one `pair^1` token (a phrase match
+ *   with a title or question scores more); pasted error messages add their article's token; Chinese is split into
  *   the index's own words. `helpgen search` applies the same rewrite
  *   (helpgen/search/index.py: rewrite_query), so terminal and browser rank alike.
  * - When a query finds nothing, shows the top troubleshooting articles and the contact block with
@@ -15,7 +16,7 @@
  */
 (function () {
   "use strict";
-  var SETUP = 0, QUERY = 2;
+  var SETUP = 0, QUERY = 2, READY = 1, RESULT = 3;
   var state = { data: null, last: "", sent: {} };
 
   function siteBase() {
@@ -70,6 +71,17 @@
     return out;
   }
 
+  /* Adjacent word pairs as one token each (helpgen.search.site_index.word_pairs): the index has
+     the pairs of every article's title and questions in its `pairs` field, so a phrase match
+     scores on top of its words. */
+  function wordPairs(words) {
+    if (typeof porterStem !== "function") return [];
+    var stems = words.filter(function (w) { return /^[a-z]+$/.test(w); }).map(porterStem), out = [];
+    for (var i = 0; i + 1 < stems.length; i++)
+      if (stems[i] !== stems[i + 1]) out.push([stems[i], stems[i + 1]].sort().join("0"));
+    return out;
+  }
+
   function rewrite(query, data) {
     if (!data || /(^|\s)[+\-]\S|[~^*"]/.test(query)) return query;
     var stops = {};
@@ -86,13 +98,14 @@
       if (key.trim() === message || (message.indexOf(" ") >= 0 && key.indexOf(" " + message + " ") >= 0))
         extra.push(data.messages[message] + "*");
     });
-    text.split(SEP).forEach(function (word) {
-      if (!word || stops[word]) return;
+    var words = text.split(SEP).filter(function (word) { return word && !stops[word]; });
+    words.forEach(function (word) {
       var terms = [word];
       if (/^[\x00-\x7f]+$/.test(word) && typeof porterStem === "function")
         terms = [word + "^1", porterStem(word) + "*"];  /* exact (lunr stems it) + stem prefix */
       terms.forEach(function (term) { if (out.indexOf(term) < 0) out.push(term); });
     });
+    wordPairs(words).forEach(function (t) { if (out.indexOf(t + "^1") < 0) out.push(t + "^1"); });
     extra.forEach(function (t) { if (out.indexOf(t) < 0) out.push(t); });
     return out.length ? out.join(" ") : query;
   }
@@ -100,7 +113,6 @@
   window.helpgenSplitHan = splitHan;  /* shared with helpgen-pagefind.js */
 
   /* ---- mark readiness and results on <html> (Material renders first: its listener is older) ---- */
-  var READY = 1, RESULT = 3;
   function watchWorker(worker) {
     if (!worker.addEventListener || worker.__helpgen) return;
     worker.__helpgen = true;
@@ -109,6 +121,84 @@
       if (type === READY) root.helpgenSearch = "ready";
       if (type === RESULT) root.helpgenResults = String(+(root.helpgenResults || 0) + 1);
     });
+  }
+
+  /* ---- results show the customer's own words, never the rewritten query ----
+     Material lists a result's unmatched query terms ("Missing: ...") from the worker's `terms`,
+     whose keys are the rewritten terms (`word^1`, `stem*`). Before Material reads a result message,
+     its terms become the customer's words: a word is missing only when neither its exact form nor
+     its stem matched. Material's listener is older than ours, so the MessageEvent's `data` getter
+     is where the result can be changed before Material sees it. */
+  function customerWords(query, data) {
+    var stops = {};
+    ((data && data.stop_words) || []).forEach(function (w) { stops[w] = true; });
+    var text = data ? stripChinese(query.toLowerCase(), data.stop_words || []) : query.toLowerCase();
+    var out = [];
+    text.split(SEP).forEach(function (w) { if (w && !stops[w] && out.indexOf(w) < 0) out.push(w); });
+    return out;
+  }
+
+  /* The words the worker highlighted in any field of a result (hidden fields included). */
+  function marked(item) {
+    var out = [];
+    Object.keys(item).forEach(function (key) {
+      var value = item[key];
+      (Array.isArray(value) ? value : [value]).forEach(function (v) {
+        if (typeof v !== "string" || v.indexOf("<mark>") < 0) return;
+        v.replace(/<mark>([\s\S]*?)<\/mark>/g, function (m, word) { out.push(word.toLowerCase()); return m; });
+      });
+    });
+    return out;
+  }
+
+  function customerTerms(item, query, data) {
+    var marks = marked(item).map(function (m) {
+      return /^[\x00-\x7f]+$/.test(m) && typeof porterStem === "function" ? porterStem(m) : m;
+    });
+    var matchedKeys = Object.keys(item.terms || {}).filter(function (k) { return item.terms[k]; });
+    var out = {};
+    customerWords(query, data).forEach(function (word) {
+      var ascii = /^[\x00-\x7f]+$/.test(word);
+      var stem = ascii && typeof porterStem === "function" ? porterStem(word) : word;
+      out[word] = matchedKeys.indexOf(word) >= 0 || marks.some(function (m) {
+        return ascii ? m.indexOf(stem) === 0 : m.indexOf(word) >= 0 || word.indexOf(m) >= 0;
+      });
+    });
+    return out;
+  }
+  window.helpgenCustomerTerms = function (item, query) { return customerTerms(item, query, helpData()); };
+
+  var cleaned = typeof WeakSet === "function" ? new WeakSet() : null;
+  function cleanResult(message) {
+    if (!message || message.type !== RESULT || !message.data || !message.data.items || !cleaned) return;
+    if (cleaned.has(message)) return;
+    cleaned.add(message);
+    var query = state.last || "";
+    message.data.items.forEach(function (group) {
+      (group || []).forEach(function (item) {
+        if (item && item.terms) item.terms = customerTerms(item, query, helpData());
+      });
+    });
+  }
+  var MessageEventProto = window.MessageEvent && window.MessageEvent.prototype;
+  var dataProp = MessageEventProto && Object.getOwnPropertyDescriptor(MessageEventProto, "data");
+  if (dataProp && dataProp.get && dataProp.configurable) {
+    Object.defineProperty(MessageEventProto, "data", {
+      configurable: true, enumerable: dataProp.enumerable,
+      get: function () { var d = dataProp.get.call(this); cleanResult(d); return d; }
+    });
+  }
+
+  /* ---- paste, drag and drop, IME and voice input search too: Material listens to `keyup` only ---- */
+  function wireInput(input) {
+    if (!input || input.__helpgenInput) return;
+    input.__helpgenInput = true;
+    var nudge = function (ev) {
+      if (ev && ev.isComposing) return;  /* IME: search the composed text, on compositionend */
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    };
+    input.addEventListener("input", nudge);
+    input.addEventListener("compositionend", nudge);
   }
 
   /* ---- intercept messages to Material's search worker ---- */
@@ -211,6 +301,7 @@
   }
 
   function watch() {
+    wireInput(document.querySelector(".md-search__input"));
     var result = document.querySelector(".md-search-result");
     if (!result || !window.MutationObserver) return;
     var pending = false;
