@@ -26,7 +26,7 @@ from helpgen.kb.problems import collect_problems
 from helpgen.errors import HelpgenError
 from helpgen.kb.load import ARTICLE_FIELDS
 from helpgen.search.index import read_questions
-from helpgen.tickets import read_tickets
+from helpgen.tickets import Redactor, read_tickets
 from helpgen.tickets.readers.base import ALIASES
 
 WORK = Path(tempfile.mkdtemp(prefix="helpgen-fuzz-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
@@ -88,7 +88,7 @@ def _tickets(name: str) -> Callable[[bytes], None]:
     def read(data: bytes) -> None:
         path = WORK / name
         path.write_bytes(data)
-        for ticket in read_tickets([path], report=lambda p: None):
+        for ticket in read_tickets([path], report=lambda p: None, redactor=Redactor()):
             assert isinstance(ticket.question, str) and isinstance(ticket.id, str)
             _ = ticket.answered, ticket.first_response_hours, ticket.text
     read.__name__ = name
@@ -105,6 +105,10 @@ def eval_csv(data: bytes) -> None:
 
 words = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 short_words = st.text(st.sampled_from("abcé中 -:,\"'\n\t{}[]#>|*&!%@`0123456789"), max_size=12)
+# greetings, sign-offs and names, so that the name redaction is fuzzed too
+salutations = st.sampled_from(["Hi Anna,\n", "Dear Ms Chen ", "\nThanks, Maria Lopez", "Regards,\nJohn", "Hello, ",
+                               "王先生您好，", "您好，李女士", "我叫张伟", "My name is Sam ", "Cheers!\n", "Hi\tX."])
+words = st.one_of(words, st.builds(lambda a, b, c: a + b + c, words, salutations, words))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**15), st.floats(allow_nan=True),
                     words, short_words, st.dates(date(1, 1, 1), date(9999, 12, 31)).map(str))
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), words, short_words,

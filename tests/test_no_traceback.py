@@ -158,3 +158,17 @@ def test_a_folder_that_cannot_be_created_is_a_user_error(tmp_path: Path) -> None
     code, out = run("init", target)
     assert (code, out) == (1, f"{target}: error: Not a directory; check the path, its permissions and the free "
                               "disk space\n")
+
+
+@pytest.mark.parametrize("value", ["true", "false", "null", "1234567.5e-3"])
+def test_json_value_across_a_read_boundary(make_kb, tmp_path: Path, value: str) -> None:
+    """A minified export is read 64 kB at a time: a value cut by that boundary is still read."""
+    from helpgen.tickets.readers.json_reader import CHUNK
+
+    head = '[{"id": 1, "body": "How do I start?", "note": "'
+    tail = '"flag": ' + value + ', "id2": 2}, {"id": 2, "body": "How do I start again?"}]'
+    pad = CHUNK - len(head) - len('", ') - len('"flag": ') - 2  # the boundary falls inside the value
+    data = head + "x" * pad + '", ' + tail
+    assert data.index(value) < CHUNK < data.index(value) + len(value)
+    code, out = _coverage(make_kb, tmp_path, "t.json", data)
+    assert code == 0 and "error" not in out and "of 2 tickets" in out
