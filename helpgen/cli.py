@@ -135,10 +135,19 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(kb: Path, host: str, port: int) -> None:
     """Preview the help centre, rebuilding and reloading on every edit."""
+    import logging
+
     from helpgen.site.serve import serve as serve_site
 
     kb_problems.open_kb(kb)
-    serve_site(kb, host=host, port=port, on_ready=lambda url: click.echo(f"Serving on {url} (Ctrl+C to stop)"))
+    handler = logging.StreamHandler()  # rebuild times, warnings and `path:line` errors of later edits
+    logging.getLogger("helpgen.serve").addHandler(handler)
+    logging.getLogger("helpgen.serve").setLevel(logging.INFO)
+    try:
+        serve_site(kb, host=host, port=port, on_ready=lambda url, seconds: click.echo(
+            f"Serving on {url} (first build {seconds:.1f} s; Ctrl+C to stop)"))
+    finally:
+        logging.getLogger("helpgen.serve").removeHandler(handler)
 
 
 def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:

@@ -1,6 +1,7 @@
 """The live preview really serves the site and rebuilds it when an article changes."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -74,7 +75,9 @@ def test_serve_prints_its_url_once_listening(make_kb, monkeypatch):
 
     monkeypatch.setattr(LiveReloadServer, "serve", serve_then_stop)
     result = CliRunner().invoke(main, ["serve", str(root), "--port", str(port)])
-    assert (result.exit_code, result.output) == (0, f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)\n")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"Serving on http://127\.0\.0\.1:{port}/ \(first build \d+\.\d s; Ctrl\+C to stop\)\n",
+                        result.output), result.output
     assert seen == ["listening"]
 
 

@@ -1,0 +1,292 @@
+"""The live site of `helpgen serve`: a full build that keeps MkDocs' state in memory (config, files,
+navigation, theme environment, search entries per page), then incremental updates.
+
+An edit that only changes the content of existing articles (body, summary, questions, tags, error
+codes, dates, owner) re-renders only the docs pages whose generated Markdown changed: the edited
+articles, and the generated pages that list them when their text changed (home, stage and level
+pages, handbook, advanced guide, error index). Their search entries are spliced into the search
+index in place, then the same post-build steps as a full build run (helpgen's search index,
+Pagefind, articles.json / errors.json). Anything else (a new, deleted or moved article, a changed
+title, level, stage, order, draft or id, helpgen.yml, the glossary, notices, What's new, assets,
+templates) rebuilds the whole site. Either way the folder equals what `helpgen build` writes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpgen.errors import BuildError, Problem
+from helpgen.kb.model import Article, KnowledgeBase
+from helpgen.kb.problems import open_kb
+from helpgen.search import pagefind_index
+from helpgen.site import build as site_build
+from helpgen.site.view import View, article_doc
+from helpgen.urls import lang_prefix
+
+ARTICLES = "articles/"
+IGNORED = (".helpgen", ".git")  # folders of the KB whose changes never touch the site
+# Article fields that only show on the article's own page and in lists of it: editing them is
+# an incremental update. Every other field shapes the navigation or other pages.
+CONTENT_FIELDS = {"body": "", "body_line": 0, "field_lines": {}, "summary": "", "questions": (), "tags": (),
+                  "error_codes": (), "updated": None, "review_after": None, "owner": "", "discussion": True}
+
+
+class NeedsFullBuild(Exception):
+    """An update turned out to change more than its own pages."""
+
+
+@dataclass
+class Session:
+    """One language's MkDocs build kept alive."""
+
+    staged: site_build.Staged
+    texts: dict[str, str] = field(default_factory=dict)  # docs path -> generated Markdown
+    config: Any = None
+    files: Any = None
+    nav: Any = None
+    env: Any = None
+    counts: dict[str, int] = field(default_factory=dict)  # docs path -> its search entries, in build order
+    generated: set[str] = field(default_factory=set)  # docs paths of the generated pages
+
+    @property
+    def search(self) -> Any:
+        """Material's search plugin of this build (None when a KB turned search off)."""
+        return next((p for p in self.config.plugins.values() if hasattr(p, "search_index")), None)
+
+    @property
+    def entries(self) -> list:
+        search = self.search
+        return search.search_index.entries if search is not None and hasattr(search, "search_index") else []
+
+
+class _Recorder:
+    """An MkDocs plugin object that keeps what an incremental update needs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.last = 0
+        self.recording = True  # until the full build ends: incremental renders keep their own count
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> None:
+        self.session.nav, self.session.files = nav, files
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> None:
+        self.session.env = env
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> None:
+        if not self.recording:
+            return
+        self.session.config = config  # the search plugin has added the page's entries by now
+        end = len(self.session.entries)
+        self.session.counts[page.file.src_uri] = end - self.last
+        self.last = end
+
+    def on_post_build(self, *, config: Any) -> None:
+        self.session.config = config
+        self.recording = False
+
+
+@dataclass
+class Update:
+    """What one call of `LiveSite.update` did."""
+
+    kind: str  # "none", "incremental" or "full"
+    pages: list[str] = field(default_factory=list)  # docs paths re-rendered (incremental)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+class LiveSite:
+    """The site of one KB in `site_dir`, kept up to date by `update()` (not thread-safe: one caller)."""
+
+    def __init__(self, kb_root: Path, site_dir: Path) -> None:
+        self.root = Path(kb_root).resolve()
+        self.site_dir = Path(site_dir)
+        self.stage = Path(tempfile.mkdtemp(prefix="helpgen-live-"))
+        self.kb: KnowledgeBase | None = None
+        self.sessions: dict[str, Session] = {}
+        self.snapshot: dict[str, tuple[int, int]] = {}
+
+    def close(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    # -- what changed on disk ---------------------------------------------------------------
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        """KB path -> (mtime_ns, size) of every file that can change the site."""
+        found = {}
+        for folder, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if not (folder == str(self.root) and d in IGNORED))
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                found[os.path.relpath(path, self.root).replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+        return found
+
+    # -- builds -----------------------------------------------------------------------------
+
+    def build(self, progress: site_build.Progress | None = None) -> Update:
+        """A full build from the KB on disk (errors raise; the site folder may then be half built)."""
+        snapshot = self.scan()
+        kb = open_kb(self.root)
+        return self._full(kb, snapshot, progress)
+
+    def _full(self, kb: KnowledgeBase, snapshot: dict, progress: site_build.Progress | None = None) -> Update:
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.stage.mkdir(parents=True)
+        self.sessions = {}
+
+        def recorder(staged: site_build.Staged) -> list:
+            session = Session(staged)
+            self.sessions[staged.lang] = session
+            return [_Recorder(session)]
+
+        self.kb = None  # until the build succeeds, the next update is a full one
+        result = site_build.build_into(kb, self.site_dir, self.stage, progress=progress, plugins=recorder)
+        for lang, session in self.sessions.items():
+            view = View(kb, lang, directory_urls=not kb.config.offline)
+            session.texts = site_build.generated_texts(view)
+            session.generated = set(session.texts)
+            session.texts.update(site_build.article_texts(view, view.articles)[0])
+        self.kb, self.snapshot = kb, snapshot
+        return Update("full", warnings=result.warnings)
+
+    def update(self) -> Update:
+        """Bring the site up to date with the KB on disk. Errors in the KB raise (HelpgenError)
+        and leave the site as it was."""
+        snapshot = self.scan()
+        changed = {p for p in snapshot.keys() | self.snapshot.keys() if snapshot.get(p) != self.snapshot.get(p)}
+        if self.kb is not None and not changed:
+            return Update("none")
+        kb = open_kb(self.root)  # a broken edit raises here, before anything is written
+        old = self.kb
+        if old is None or any(not p.startswith(ARTICLES) for p in changed) or frame(kb) != frame(old):
+            return self._full(kb, snapshot)
+        try:
+            update = self._incremental(old, kb)
+        except NeedsFullBuild:
+            return self._full(kb, snapshot)
+        self.kb, self.snapshot = kb, snapshot
+        return update
+
+    def _incremental(self, old: KnowledgeBase, kb: KnowledgeBase) -> Update:
+        before = {(a.lang, a.id): a for a in old.articles}
+        edited = {(a.lang, a.id) for a in kb.articles if before.get((a.lang, a.id)) != a}
+        plans = {}
+        for lang, session in self.sessions.items():
+            view = View(kb, lang, directory_urls=not kb.config.offline)
+            texts = site_build.generated_texts(view)
+            mine = [a for a in view.articles if (a.lang, a.id) in edited]
+            article_texts, sources = site_build.article_texts(view, mine)
+            if set(texts) != session.generated or set(article_texts) - set(session.texts):
+                raise NeedsFullBuild()
+            texts.update(article_texts)
+            plans[lang] = ({d: t for d, t in texts.items() if session.texts[d] != t}, sources)
+        update = Update("incremental")
+        for lang, (texts, sources) in plans.items():
+            session = self.sessions[lang]
+            session.staged.sources.update(sources)
+            update.warnings += self._render(session, texts)
+            update.pages += [f"{lang_prefix(kb, lang)}{d}" for d in texts]
+        self._finish(kb, [d for lang, (texts, _s) in plans.items() for d in self._articles_of(kb, lang, texts)])
+        return update
+
+    def _articles_of(self, kb: KnowledgeBase, lang: str, texts: dict[str, str]) -> list[Article]:
+        """The articles (of any language shown in `lang`) whose pages were re-rendered."""
+        view = View(kb, lang, directory_urls=not kb.config.offline)
+        return [a for a in view.articles if article_doc(a) in texts]
+
+    def _render(self, session: Session, texts: dict[str, str]) -> list[Problem]:
+        """Re-render some docs pages of one language with MkDocs' own page functions."""
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+
+        docs = session.staged.docs_dir
+        config, files = session.config, session.files
+        with site_build.captured_mkdocs_logs() as logs:
+            pages = []
+            for doc, text in texts.items():
+                (docs / doc).write_text(text, encoding="utf-8")
+                file = files.get_file_from_path(doc)
+                if file is not None and not file.is_documentation_page():
+                    file.copy_file()  # a generated static file (the widget demo)
+                    continue
+                if file is None or file.page is None:
+                    raise NeedsFullBuild(f"{doc}: no page")
+                title, meta = file.page.title, dict(file.page.meta)
+                _populate_page(file.page, config, files)
+                if file.page.title != title or _nav_meta(file.page.meta) != _nav_meta(meta):
+                    raise NeedsFullBuild(f"{doc}: its title changed")  # other pages show this title in their navigation
+                pages.append(file.page)
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            entries = session.entries
+            for page in pages:
+                start = len(entries)
+                _build_page(page, config, doc_files, session.nav, session.env)
+                new = entries[start:]
+                del entries[start:]
+                _splice(session, page.file.src_uri, new)
+            for page in pages:
+                page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+            config.plugins.on_post_build(config=config)
+        session.texts.update(texts)
+        return sorted(site_build.to_problem(r, session.staged) for r in logs.records)
+
+    def _finish(self, kb: KnowledgeBase, rendered: list[Article]) -> None:
+        """The post-build steps of a full build, for a site of which only some pages are new."""
+        for session in self.sessions.values():  # every raw search index again: the post-process rewrites all
+            if session.search is not None:
+                session.search.on_post_build(config=session.config)
+        site_build.site_index.postprocess_search_index(self.site_dir, kb)
+        if pagefind_index.backend(kb) == "pagefind":
+            self._pagefind(kb, rendered)
+        site_build.write_catalogue(self.site_dir, kb, not kb.config.offline)
+
+    def _pagefind(self, kb: KnowledgeBase, rendered: list[Article]) -> None:
+        """Pagefind over the site again: only the re-rendered article pages need marking; the
+        search bridge script gets its settings from a fresh copy (slim_indexes prepends them)."""
+        for article in rendered:
+            page = pagefind_index.article_page(self.site_dir, kb, article)
+            if page.is_file():
+                pagefind_index.mark_article(page, kb, article)
+        for lang, session in self.sessions.items():
+            bridge = session.staged.docs_dir / pagefind_index.BRIDGE
+            if bridge.is_file():
+                shutil.copyfile(bridge, session.staged.site_dir / pagefind_index.BRIDGE)
+        try:
+            pagefind_index.run_pagefind(self.site_dir)
+        except BuildError:
+            raise
+        pagefind_index.sort_entry(self.site_dir / pagefind_index.BUNDLE / "pagefind-entry.json")
+        pagefind_index.slim_indexes(self.site_dir, kb)
+
+
+def _nav_meta(meta: dict) -> tuple:
+    """The page meta Material shows in other pages' navigation."""
+    return tuple(meta.get(k) for k in ("icon", "status", "title", "hide", "search"))
+
+
+def _splice(session: Session, doc: str, new: list) -> None:
+    """Put a page's new search entries where its old ones were (full-build order)."""
+    start = 0
+    for other, count in session.counts.items():
+        if other == doc:
+            break
+        start += count
+    else:
+        raise NeedsFullBuild()
+    session.entries[start:start + session.counts[doc]] = new
+    session.counts[doc] = len(new)
+
+
+def frame(kb: KnowledgeBase) -> KnowledgeBase:
+    """The KB without its articles' content fields: equal frames mean an edit changed no navigation,
+    no title, no listing order, no configuration."""
+    return dataclasses.replace(kb, articles=tuple(dataclasses.replace(a, **CONTENT_FIELDS) for a in kb.articles))
