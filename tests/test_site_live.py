@@ -60,6 +60,7 @@ def live(make_kb, tmp_path):
 
 
 def test_a_body_edit_re_renders_only_that_article(live, tmp_path):
+    assert [s.index is not None for s in live.sessions.values()] == [True]  # the index is patched, not rebuilt
     edit(live.root, TRACK, "ships in two days", "ships tomorrow")
     update = live.update()
     assert (update.kind, update.pages) == ("incremental", ["cards/track-your-card.md"])

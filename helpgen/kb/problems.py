@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 from helpgen.errors import ConfigError, ContentError, Problem
 from helpgen.kb.checks import check_kb, untranslated
-from helpgen.kb.load import load_kb
+from helpgen.kb.load import load_kb, reload_articles
 from helpgen.kb.model import KnowledgeBase
 
 
@@ -32,12 +32,23 @@ def check_report(path: Path, *, verbose: bool = False) -> tuple[list[Problem], d
 def open_kb(path: Path) -> KnowledgeBase:
     """Load and check the KB; raise ContentError naming the first error (warnings are ignored)."""
     kb, problems = collect_problems(path)
+    _raise_first_error(problems, path)
+    return kb
+
+
+def refresh_kb(kb: KnowledgeBase, rels: Sequence[str]) -> KnowledgeBase:
+    """`kb` with some existing article files read again, checked like `open_kb` (the whole KB's checks)."""
+    new, problems = reload_articles(kb, rels)
+    _raise_first_error(sorted(problems + check_kb(new)), kb.root)
+    return new
+
+
+def _raise_first_error(problems: Sequence[Problem], path: Path) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
         more = f" ({len(errors)} errors)" if len(errors) > 1 else ""
         raise ContentError(f"{first.message}{more}; run `helpgen check {path}` for all problems", first.path, first.line)
-    return kb
 
 
 def count_line(problems: Sequence[Problem]) -> str:

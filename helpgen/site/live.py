@@ -13,6 +13,7 @@ templates) rebuilds the whole site. Either way the folder equals what `helpgen b
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import tempfile
@@ -22,8 +23,8 @@ from typing import Any
 
 from helpgen.errors import BuildError, Problem
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.kb.problems import open_kb
-from helpgen.search import pagefind_index
+from helpgen.kb.problems import open_kb, refresh_kb
+from helpgen.search import pagefind_index, site_index
 from helpgen.site import build as site_build
 from helpgen.site.view import View, article_doc
 from helpgen.urls import lang_prefix
@@ -51,6 +52,8 @@ class Session:
     nav: Any = None
     env: Any = None
     counts: dict[str, int] = field(default_factory=dict)  # docs path -> its search entries, in build order
+    index: dict | None = None  # helpgen's search_index.json as written, when it can be patched page by page
+    parts: dict[str, list] = field(default_factory=dict)  # docs path -> its entries in `index`
     generated: set[str] = field(default_factory=set)  # docs paths of the generated pages
 
     @property
@@ -155,6 +158,7 @@ class LiveSite:
             session.texts = site_build.generated_texts(view)
             session.generated = set(session.texts)
             session.texts.update(site_build.article_texts(view, view.articles)[0])
+            _split_index(kb, session, self.site_dir)
         self.kb, self.snapshot = kb, snapshot
         return Update("full", warnings=result.warnings)
 
@@ -165,9 +169,12 @@ class LiveSite:
         changed = {p for p in snapshot.keys() | self.snapshot.keys() if snapshot.get(p) != self.snapshot.get(p)}
         if self.kb is not None and not changed:
             return Update("none")
-        kb = open_kb(self.root)  # a broken edit raises here, before anything is written
         old = self.kb
-        if old is None or any(not p.startswith(ARTICLES) for p in changed) or frame(kb) != frame(old):
+        quick = old is not None and all(p.startswith(ARTICLES) and p.endswith(".md") and p in snapshot
+                                        and p in self.snapshot for p in changed)
+        # a broken edit raises here, before anything is written
+        kb = refresh_kb(old, sorted(changed)) if quick and old is not None else open_kb(self.root)
+        if old is None or not quick or frame(kb) != frame(old):
             return self._full(kb, snapshot)
         try:
             update = self._incremental(old, kb)
@@ -195,7 +202,8 @@ class LiveSite:
             session.staged.sources.update(sources)
             update.warnings += self._render(session, texts)
             update.pages += [f"{lang_prefix(kb, lang)}{d}" for d in texts]
-        self._finish(kb, [d for lang, (texts, _s) in plans.items() for d in self._articles_of(kb, lang, texts)])
+        self._finish(kb, [d for lang, (texts, _s) in plans.items() for d in self._articles_of(kb, lang, texts)],
+                     {lang: list(texts) for lang, (texts, _s) in plans.items()})
         return update
 
     def _articles_of(self, kb: KnowledgeBase, lang: str, texts: dict[str, str]) -> list[Article]:
@@ -235,16 +243,19 @@ class LiveSite:
                 _splice(session, page.file.src_uri, new)
             for page in pages:
                 page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-            config.plugins.on_post_build(config=config)
         session.texts.update(texts)
         return sorted(site_build.to_problem(r, session.staged) for r in logs.records)
 
-    def _finish(self, kb: KnowledgeBase, rendered: list[Article]) -> None:
+    def _finish(self, kb: KnowledgeBase, rendered: list[Article], pages: dict[str, list[str]]) -> None:
         """The post-build steps of a full build, for a site of which only some pages are new."""
-        for session in self.sessions.values():  # every raw search index again: the post-process rewrites all
-            if session.search is not None:
-                session.search.on_post_build(config=session.config)
-        site_build.site_index.postprocess_search_index(self.site_dir, kb)
+        if all(session.index is not None for session in self.sessions.values()):
+            for lang, session in self.sessions.items():
+                _patch_index(kb, session, self.site_dir, pages.get(lang, []))
+        else:  # every raw search index again: the post-process rewrites all of them
+            for session in self.sessions.values():
+                if session.search is not None:
+                    session.search.on_post_build(config=session.config)
+            site_index.postprocess_search_index(self.site_dir, kb)
         if pagefind_index.backend(kb) == "pagefind":
             self._pagefind(kb, rendered)
         site_build.write_catalogue(self.site_dir, kb, not kb.config.offline)
@@ -266,6 +277,64 @@ class LiveSite:
             raise
         pagefind_index.sort_entry(self.site_dir / pagefind_index.BUNDLE / "pagefind-entry.json")
         pagefind_index.slim_indexes(self.site_dir, kb)
+
+
+def _index_path(session: Session) -> Path:
+    return session.staged.site_dir / "search" / "search_index.json"
+
+
+def _page_docs(kb: KnowledgeBase, session: Session, site_dir: Path, doc: str, raw: list) -> list:
+    """helpgen's search entries of one page from Material's (the post-process, one page at a time:
+    only the page's own article is in the KB it sees)."""
+    lang, prefix = site_index.language_of(kb, site_dir, _index_path(session))
+    own = tuple(a for a in kb.articles if a.id == doc[:-len(".md")])
+    return site_index.rewrite_docs(raw, dataclasses.replace(kb, articles=own), lang, prefix)
+
+
+def _split_index(kb: KnowledgeBase, session: Session, site_dir: Path) -> None:
+    """Cut the written search index into each page's entries; patchable only when the pieces
+    rebuild it exactly (else every update post-processes the whole index again)."""
+    session.index, session.parts = None, {}
+    path = _index_path(session)
+    if session.search is None or not path.is_file() or pagefind_index.backend(kb) == "pagefind":
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_id: dict[str, list[Article]] = {}
+    for article in kb.articles:
+        by_id.setdefault(article.id, []).append(article)
+    lang, prefix = site_index.language_of(kb, site_dir, path)
+    entries, start, parts = session.entries, 0, {}
+    for doc, count in session.counts.items():
+        own = tuple(by_id.get(doc[:-len(".md")], ()))
+        parts[doc] = site_index.rewrite_docs(entries[start:start + count], dataclasses.replace(kb, articles=own),
+                                             lang, prefix)
+        start += count
+    if [d for part in parts.values() for d in part] == data.get("docs"):
+        session.index, session.parts = data, parts
+
+
+def _patch_index(kb: KnowledgeBase, session: Session, site_dir: Path, pages: list[str]) -> None:
+    """Write the search index with the entries of the re-rendered pages replaced (as
+    site_index.postprocess_search_index writes it)."""
+    assert session.index is not None
+    entries, start, raw = session.entries, 0, {}
+    for doc, count in session.counts.items():
+        if doc in pages:
+            raw[doc] = entries[start:start + count]
+        start += count
+    for doc in pages:
+        if doc in raw:
+            session.parts[doc] = _page_docs(kb, session, site_dir, doc, raw[doc])
+    path = _index_path(session)
+    lang, prefix = site_index.language_of(kb, site_dir, path)
+    data = session.index
+    data["docs"] = [d for part in session.parts.values() for d in part]
+    data.setdefault("config", {})["helpgen"] = site_index.help_data(kb, lang, prefix, data["docs"])
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    offline = path.with_name("search_index.js")
+    if offline.exists():
+        offline.write_text(f"var __index = {text}", encoding="utf-8")
 
 
 def _nav_meta(meta: dict) -> tuple:

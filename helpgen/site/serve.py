@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from helpgen.errors import HelpgenError
-from helpgen.site.live import LiveSite
+from helpgen.site.live import IGNORED, LiveSite
 
 log = logging.getLogger("helpgen.serve")
 
@@ -63,6 +64,36 @@ def _server_class() -> type:
 
         error: str = ""
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            try:  # inotify & co.: a save is seen at once, without stat-ing every file twice a second
+                from watchdog.observers import Observer
+
+                self.observer = Observer()
+            except Exception:  # pragma: no cover - keep MkDocs' polling observer
+                pass
+
+        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+            """Rebuild on changes to files of the KB (not on reads, not under .helpgen/ or .git/)."""
+            import watchdog.events
+
+            root = os.path.abspath(path)
+
+            def changed(event: Any) -> None:
+                if event.is_directory or event.event_type not in CHANGES:
+                    return
+                paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
+                if all(_ignored(root, os.fsdecode(p)) for p in paths):
+                    return
+                with self._rebuild_cond:
+                    self._want_rebuild = True
+                    self._rebuild_cond.notify_all()
+
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_any_event = changed  # type: ignore[method-assign]
+            self._watched_paths[root] = 1
+            self._watch_refs[root] = self.observer.schedule(handler, root, recursive=recursive)
+
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
             content = super()._inject_js_into_html(content, epoch)
             if not self.error:
@@ -72,6 +103,14 @@ def _server_class() -> type:
             return content[:end] + overlay + content[end:] if end >= 0 else content + overlay
 
     return PreviewServer
+
+
+CHANGES = ("created", "modified", "deleted", "moved")
+
+
+def _ignored(root: str, path: str) -> bool:
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    return rel.split("/", 1)[0] in IGNORED
 
 
 def serve(kb_root: Path, host: str = "127.0.0.1", port: int = 8000,
