@@ -116,17 +116,27 @@ def check(kb: Path, strict: bool, fmt: str, verbose: bool) -> None:
 def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool) -> None:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
+    from helpgen.ui import phases
 
     base, problems = kb_problems.collect_problems(kb)
-    echo_problems(problems, err=True)
     if kb_problems.fails(problems, strict):
+        echo_problems(problems, err=True)
         why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
         raise ContentError(f"build stopped: {kb_problems.count_line(problems)}{why}; fix them and build again")
     if offline:
         base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
-    result = build_site(base, output, include_insights=include_insights, strict=strict)
+    try:
+        with phases() as update:  # warnings wait until the bar is gone
+            result = build_site(base, output, include_insights=include_insights, strict=strict,
+                                progress=lambda phase, done, total: update(BUILD_PHASES.get(phase, phase), done, total))
+    finally:
+        echo_problems(problems, err=True)
     echo_problems(result.warnings, err=True)
     click.echo(f"built {result.pages} pages into {result.output} ({kb_problems.count_line([*problems, *result.warnings])})")
+
+
+BUILD_PHASES = {"prepare": "Preparing pages", "markdown": "Converting Markdown", "pages": "Rendering pages",
+                "search index": "Search index"}
 
 
 @main.command(epilog="Example: helpgen serve mykb --port 8001")

@@ -12,6 +12,9 @@ from helpgen.report.gaps import DEFAULT_REPORT
 DEFAULT_OUT = DEFAULT_REPORT
 
 
+PHASES = {"read": "Reading tickets", "match": "Matching", "cluster": "Clustering", "report": "Writing the report"}
+
+
 @click.command("coverage", epilog="Example: helpgen coverage mykb --tickets exports/tickets.csv --fail-under 0.8")
 @click.argument("kb", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--tickets", "tickets", multiple=True, type=click.Path(path_type=Path),
@@ -38,23 +41,25 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
     from helpgen.report.localize import localize
     from helpgen.report.render import headline, remember_report, write_report
     from helpgen.tickets import parse_mapping
-    from helpgen.ui import progress
+    from helpgen.ui import phases
 
     base = open_kb(kb)
     opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
                       since.date() if since else None, until.date() if until else None, strict, lang)
-    seen = [0]
-
-    def step(done: int, total: int) -> None:  # bytes read so far -> progress bar advance
-        advance(done - seen[0])
-        seen[0] = done
-
-    with progress("Reading tickets (bytes)", total=None) as advance:
-        result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=step)
-    localize(result.data)
-    out = write_report(result, output or kb / DEFAULT_OUT, assignments)
-    if publish and output is not None:
-        write_report(result, kb / DEFAULT_OUT)
+    problems: list = []  # printed once the progress bar is gone
+    try:
+        with phases() as update:
+            result = run_coverage(base, opts, problems.append,
+                                  on_progress=lambda done, total: update(PHASES["read"], done, total or None),
+                                  on_phase=lambda name: update(PHASES.get(name, name)))
+            update(PHASES["report"])
+            localize(result.data)
+            out = write_report(result, output or kb / DEFAULT_OUT, assignments)
+            if publish and output is not None:
+                write_report(result, kb / DEFAULT_OUT)
+    finally:
+        for problem in problems:
+            click.echo(str(problem), err=True)
     remember_report(kb, out)
     click.echo(f"{headline(result.data)} Report: {out}")
     cov = result.data["totals"]["coverage"]

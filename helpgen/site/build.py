@@ -26,8 +26,9 @@ from helpgen.urls import lang_prefix
 MARKER = ".helpgen-site"
 MARKER_TEXT = "This folder was made by `helpgen build`; helpgen may replace it.\n"
 INSIGHTS = "insights"
-# progress(phase, done, total): phase "pages" (done of total pages rendered), then "search index",
-# then "Pagefind" (done and total None). The CLI draws it; the library never prints.
+# progress(phase, done, total): "prepare" (pages generated and staged), "markdown" (done of total
+# pages converted), "pages" (done of total pages rendered with the theme), then "search index" and
+# "Pagefind" (done 0, total None). The CLI draws it; the library never prints.
 Progress = Callable[[str, int, "int | None"], None]
 
 
@@ -83,6 +84,8 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     records its state with one)."""
     check_ids(kb)
     result = BuildResult(site_dir)
+    if progress:
+        progress("prepare", 0, None)
     all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
                   for lang in languages(kb)]
     counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
@@ -110,12 +113,20 @@ class _PageCounter:
     """An MkDocs plugin object that reports each rendered page to `progress`."""
 
     def __init__(self, total: int, progress: Progress | None) -> None:
-        self.total, self.done, self.progress = total, 0, progress
+        self.total, self.progress = total, progress
+        self.done = {"markdown": 0, "pages": 0}
+
+    def _tick(self, phase: str) -> None:
+        self.done[phase] += 1
+        if self.progress:
+            self.progress(phase, self.done[phase], max(self.total, self.done[phase]))
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        self._tick("markdown")
+        return html
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        self.done += 1
-        if self.progress:
-            self.progress("pages", self.done, max(self.total, self.done))
+        self._tick("pages")
         return output
 
 
