@@ -121,3 +121,20 @@ def test_a_broken_edit_raises_its_line_and_keeps_the_last_good_site(live, tmp_pa
     edit(live.root, TRACK, "ships in two days", "ships soon")
     assert live.update().kind == "incremental"
     assert_same_as_fresh_build(live, live.root, tmp_path)
+
+
+def test_a_body_edit_with_pagefind_marks_the_page_and_indexes_again(make_kb, tmp_path):
+    pytest.importorskip("pagefind", reason="the pagefind[extended] package is not installed")
+    root = make_kb({**SMALL_KB, "helpgen.yml": SMALL_KB["helpgen.yml"] + "search: pagefind\n"})
+    live = LiveSite(root, tmp_path / "served")
+    try:
+        live.build()
+        edit(root, TRACK, "ships in two days", "ships tomorrow")
+        update = live.update()
+        assert (update.kind, update.pages) == ("incremental", ["cards/track-your-card.md"])
+        live.wait()  # the Pagefind bundle is written in the background
+        page = (live.site_dir / "cards/track-your-card/index.html").read_text(encoding="utf-8")
+        assert page.count("data-pagefind-body") == 1
+        assert_same_as_fresh_build(live, root, tmp_path)
+    finally:
+        live.close()

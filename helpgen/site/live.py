@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,12 @@ class LiveSite:
         self.kb: KnowledgeBase | None = None
         self.sessions: dict[str, Session] = {}
         self.snapshot: dict[str, tuple[int, int]] = {}
+        self._pending: threading.Thread | None = None
+        self._failed: BuildError | None = None
 
     def close(self) -> None:
+        if self._pending is not None:
+            self._pending.join()
         shutil.rmtree(self.stage, ignore_errors=True)
 
     # -- what changed on disk ---------------------------------------------------------------
@@ -137,6 +142,7 @@ class LiveSite:
 
     def build(self, progress: site_build.Progress | None = None) -> Update:
         """A full build from the KB on disk (errors raise; the site folder may then be half built)."""
+        self.wait()
         snapshot = self.scan()
         kb = open_kb(self.root)
         return self._full(kb, snapshot, progress)
@@ -165,6 +171,7 @@ class LiveSite:
     def update(self) -> Update:
         """Bring the site up to date with the KB on disk. Errors in the KB raise (HelpgenError)
         and leave the site as it was."""
+        self.wait()
         snapshot = self.scan()
         changed = {p for p in snapshot.keys() | self.snapshot.keys() if snapshot.get(p) != self.snapshot.get(p)}
         if self.kb is not None and not changed:
@@ -208,8 +215,8 @@ class LiveSite:
 
     def _articles_of(self, kb: KnowledgeBase, lang: str, texts: dict[str, str]) -> list[Article]:
         """The articles (of any language shown in `lang`) whose pages were re-rendered."""
-        view = View(kb, lang, directory_urls=not kb.config.offline)
-        return [a for a in view.articles if article_doc(a) in texts]
+        own = {a.id for a in kb.in_language(lang)}  # not the fallback pages of another language's articles
+        return [a for a in kb.in_language(lang) if a.id in own and article_doc(a) in texts]
 
     def _render(self, session: Session, texts: dict[str, str]) -> list[Problem]:
         """Re-render some docs pages of one language with MkDocs' own page functions."""
@@ -261,22 +268,38 @@ class LiveSite:
         site_build.write_catalogue(self.site_dir, kb, not kb.config.offline)
 
     def _pagefind(self, kb: KnowledgeBase, rendered: list[Article]) -> None:
-        """Pagefind over the site again: only the re-rendered article pages need marking; the
-        search bridge script gets its settings from a fresh copy (slim_indexes prepends them)."""
+        """Pagefind for a site of which only some pages are new: those article pages are marked and
+        the search settings rewritten now; the Pagefind binary then indexes the site again in the
+        background (the edited page is already served; `wait()` waits for the search bundle)."""
         for article in rendered:
             page = pagefind_index.article_page(self.site_dir, kb, article)
             if page.is_file():
                 pagefind_index.mark_article(page, kb, article)
-        for lang, session in self.sessions.items():
+        for session in self.sessions.values():  # slim_indexes prepends the settings to a fresh copy
             bridge = session.staged.docs_dir / pagefind_index.BRIDGE
             if bridge.is_file():
                 shutil.copyfile(bridge, session.staged.site_dir / pagefind_index.BRIDGE)
-        try:
-            pagefind_index.run_pagefind(self.site_dir)
-        except BuildError:
-            raise
-        pagefind_index.sort_entry(self.site_dir / pagefind_index.BUNDLE / "pagefind-entry.json")
         pagefind_index.slim_indexes(self.site_dir, kb)
+
+        def index() -> None:
+            try:  # a fresh bundle: Pagefind leaves the fragments of the old pages behind
+                shutil.rmtree(self.site_dir / pagefind_index.BUNDLE, ignore_errors=True)
+                pagefind_index.run_pagefind(self.site_dir)
+                pagefind_index.sort_entry(self.site_dir / pagefind_index.BUNDLE / "pagefind-entry.json")
+            except BuildError as exc:
+                self._failed = exc
+
+        self._pending = threading.Thread(target=index, name="helpgen-pagefind", daemon=True)
+        self._pending.start()
+
+    def wait(self) -> None:
+        """Wait for a background Pagefind run; its error (if any) raises here."""
+        if self._pending is not None:
+            self._pending.join()
+            self._pending = None
+        failed, self._failed = self._failed, None
+        if failed is not None:
+            raise failed
 
 
 def _index_path(session: Session) -> Path:
@@ -296,9 +319,13 @@ def _split_index(kb: KnowledgeBase, session: Session, site_dir: Path) -> None:
     rebuild it exactly (else every update post-processes the whole index again)."""
     session.index, session.parts = None, {}
     path = _index_path(session)
-    if session.search is None or not path.is_file() or pagefind_index.backend(kb) == "pagefind":
+    if session.search is None or not path.is_file():
         return
-    data = json.loads(path.read_text(encoding="utf-8"))
+    pagefind = pagefind_index.backend(kb) == "pagefind"
+    if pagefind:  # the written index is slimmed (no docs): start again from Material's settings
+        data = {"config": json.loads(session.search.search_index.generate_search_index(None))["config"]}
+    else:
+        data = json.loads(path.read_text(encoding="utf-8"))
     by_id: dict[str, list[Article]] = {}
     for article in kb.articles:
         by_id.setdefault(article.id, []).append(article)
@@ -309,7 +336,7 @@ def _split_index(kb: KnowledgeBase, session: Session, site_dir: Path) -> None:
         parts[doc] = site_index.rewrite_docs(entries[start:start + count], dataclasses.replace(kb, articles=own),
                                              lang, prefix)
         start += count
-    if [d for part in parts.values() for d in part] == data.get("docs"):
+    if pagefind or [d for part in parts.values() for d in part] == data.get("docs"):
         session.index, session.parts = data, parts
 
 
