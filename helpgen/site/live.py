@@ -114,12 +114,16 @@ class LiveSite:
         self.kb: KnowledgeBase | None = None
         self.sessions: dict[str, Session] = {}
         self.snapshot: dict[str, tuple[int, int]] = {}
-        self._pending: threading.Thread | None = None
+        self._pending: threading.Thread | None = None  # the background Pagefind run
+        self._dirty = False  # the site changed since that run started
+        self._lock = threading.Lock()
         self._failed: BuildError | None = None
 
     def close(self) -> None:
-        if self._pending is not None:
-            self._pending.join()
+        try:
+            self.wait()
+        except BuildError:
+            pass
         shutil.rmtree(self.stage, ignore_errors=True)
 
     # -- what changed on disk ---------------------------------------------------------------
@@ -148,6 +152,7 @@ class LiveSite:
         return self._full(kb, snapshot, progress)
 
     def _full(self, kb: KnowledgeBase, snapshot: dict, progress: site_build.Progress | None = None) -> Update:
+        self.wait()  # a background Pagefind run must not read a site being rebuilt
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
         self.sessions = {}
@@ -171,7 +176,6 @@ class LiveSite:
     def update(self) -> Update:
         """Bring the site up to date with the KB on disk. Errors in the KB raise (HelpgenError)
         and leave the site as it was."""
-        self.wait()
         snapshot = self.scan()
         changed = {p for p in snapshot.keys() | self.snapshot.keys() if snapshot.get(p) != self.snapshot.get(p)}
         if self.kb is not None and not changed:
@@ -281,7 +285,19 @@ class LiveSite:
                 shutil.copyfile(bridge, session.staged.site_dir / pagefind_index.BRIDGE)
         pagefind_index.slim_indexes(self.site_dir, kb)
 
-        def index() -> None:
+        with self._lock:  # one Pagefind run at a time; edits during a run ask for one more after it
+            self._dirty = True
+            if self._pending is None:
+                self._pending = threading.Thread(target=self._index_loop, name="helpgen-pagefind", daemon=True)
+                self._pending.start()
+
+    def _index_loop(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._pending = None
+                    return
+                self._dirty = False
             try:  # a fresh bundle: Pagefind leaves the fragments of the old pages behind
                 shutil.rmtree(self.site_dir / pagefind_index.BUNDLE, ignore_errors=True)
                 pagefind_index.run_pagefind(self.site_dir)
@@ -289,14 +305,14 @@ class LiveSite:
             except BuildError as exc:
                 self._failed = exc
 
-        self._pending = threading.Thread(target=index, name="helpgen-pagefind", daemon=True)
-        self._pending.start()
-
     def wait(self) -> None:
-        """Wait for a background Pagefind run; its error (if any) raises here."""
-        if self._pending is not None:
-            self._pending.join()
-            self._pending = None
+        """Wait until no Pagefind run is pending; the error of a failed one raises here."""
+        while True:
+            with self._lock:
+                pending = self._pending
+            if pending is None:
+                break
+            pending.join()
         failed, self._failed = self._failed, None
         if failed is not None:
             raise failed
