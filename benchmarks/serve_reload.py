@@ -48,7 +48,7 @@ def fetch(url: str) -> str:
 
 def full_build(kb: Path, out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "helpgen", "build", str(kb), "-o", str(out)], check=True,
+    subprocess.run([sys.executable, "-m", "helpgen", "build", str(kb), "-o", str(out), "--no-cache"], check=True,
                    cwd=HERE.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 

@@ -113,7 +113,8 @@ def check(kb: Path, strict: bool, fmt: str, verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Stop on warnings too.")
 @click.option("--include-insights", is_flag=True, help="Publish the coverage insights pages too.")
 @click.option("--offline", is_flag=True, help="Make the site work from file:// (same as `offline: true`).")
-def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Render every page again: neither read nor write KB/.helpgen/cache/.")
+def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool, no_cache: bool) -> None:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
     from helpgen.ui import phases
@@ -127,7 +128,7 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
         base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
     try:
         with phases() as update:  # warnings wait until the bar is gone
-            result = build_site(base, output, include_insights=include_insights, strict=strict,
+            result = build_site(base, output, include_insights=include_insights, strict=strict, cache=not no_cache,
                                 progress=lambda phase, done, total: update(BUILD_PHASES.get(phase, phase), done, total))
     finally:
         echo_problems(problems, err=True)

@@ -17,6 +17,7 @@ from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
 from helpgen.site import promises
+from helpgen.site.cache import RenderCache, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -52,16 +53,17 @@ class Staged:
 
 def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = False,
                insights_dir: Path | None = None, strict: bool = False,
-               progress: Progress | None = None) -> BuildResult:
+               progress: Progress | None = None, cache: bool = False) -> BuildResult:
     """Build the site of `kb` into `output`, replacing it only when the build succeeded
-    (with `strict`, MkDocs warnings count as failure and the old output stays)."""
+    (with `strict`, MkDocs warnings count as failure and the old output stays). With `cache`,
+    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache)."""
     output = Path(output).resolve()
     check_output(kb, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp_site = Path(tempfile.mkdtemp(prefix=f".{output.name}.helpgen-", dir=output.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:
-            result = build_into(kb, tmp_site, Path(stage), progress=progress)
+            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache)
         if strict and result.warnings:
             first = result.warnings[0]
             raise BuildError(f"{len(result.warnings)} mkdocs warning(s) with --strict; the first: {first.message}",
@@ -78,7 +80,7 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
 
 
 def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Progress | None = None,
-               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: ()) -> BuildResult:
+               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False) -> BuildResult:
     """Stage and build every language (default language at the root, others under LANG/).
     `plugins(staged)` gives extra MkDocs plugin objects for one language's build (the live preview
     records its state with one)."""
@@ -89,8 +91,9 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
                   for lang in languages(kb)]
     counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
+    cached = [RenderCache(cache_dir(kb.root))] if cache else []
     for staged in all_staged:
-        pages, warnings = run_mkdocs(staged, [counter, *plugins(staged)])
+        pages, warnings = run_mkdocs(staged, [*cached, counter, *plugins(staged)])
         result.pages += pages
         result.warnings += warnings
     finish_site(kb, site_dir, progress)

@@ -163,7 +163,8 @@ class LiveSite:
             return [_Recorder(session)]
 
         self.kb = None  # until the build succeeds, the next update is a full one
-        result = site_build.build_into(kb, self.site_dir, self.stage, progress=progress, plugins=recorder)
+        result = site_build.build_into(kb, self.site_dir, self.stage, progress=progress, plugins=recorder,
+                                       cache=True)
         for lang, session in self.sessions.items():
             view = View(kb, lang, directory_urls=not kb.config.offline)
             session.texts = site_build.generated_texts(view)
@@ -191,6 +192,9 @@ class LiveSite:
             update = self._incremental(old, kb)
         except NeedsFullBuild:
             return self._full(kb, snapshot)
+        except BaseException:
+            self.kb = None  # half updated: the next update builds everything
+            raise
         self.kb, self.snapshot = kb, snapshot
         return update
 
@@ -218,9 +222,8 @@ class LiveSite:
         return update
 
     def _articles_of(self, kb: KnowledgeBase, lang: str, texts: dict[str, str]) -> list[Article]:
-        """The articles (of any language shown in `lang`) whose pages were re-rendered."""
-        own = {a.id for a in kb.in_language(lang)}  # not the fallback pages of another language's articles
-        return [a for a in kb.in_language(lang) if a.id in own and article_doc(a) in texts]
+        """The articles of `lang` whose pages were re-rendered."""
+        return [a for a in kb.in_language(lang) if article_doc(a) in texts]  # not another language's fallbacks
 
     def _render(self, session: Session, texts: dict[str, str]) -> list[Problem]:
         """Re-render some docs pages of one language with MkDocs' own page functions."""
@@ -248,7 +251,12 @@ class LiveSite:
             entries = session.entries
             for page in pages:
                 start = len(entries)
-                _build_page(page, config, doc_files, session.nav, session.env)
+                try:
+                    _build_page(page, config, doc_files, session.nav, session.env)
+                except Exception as exc:  # a theme override broke (as in site_build.run_mkdocs)
+                    source = session.staged.sources.get(page.file.src_uri, ("mkdocs", 0))[0]
+                    raise BuildError(f"mkdocs could not render the page: {type(exc).__name__}: {exc}; "
+                                     "check KB/overrides/ and the `mkdocs:` settings in helpgen.yml", source) from exc
                 new = entries[start:]
                 del entries[start:]
                 _splice(session, page.file.src_uri, new)
