@@ -132,6 +132,8 @@ def test_a_body_edit_with_pagefind_marks_the_page_and_indexes_again(make_kb, tmp
         edit(root, TRACK, "ships in two days", "ships tomorrow")
         update = live.update()
         assert (update.kind, update.pages) == ("incremental", ["cards/track-your-card.md"])
+        edit(root, "articles/cards/limits.md", "Limits protect you.", "Limits keep you safe.")
+        assert live.update().kind == "incremental"  # stops the first edit's Pagefind run, starts another
         live.wait()  # the Pagefind bundle is written in the background
         page = (live.site_dir / "cards/track-your-card/index.html").read_text(encoding="utf-8")
         assert page.count("data-pagefind-body") == 1

@@ -16,6 +16,8 @@ import dataclasses
 import json
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -116,8 +118,11 @@ class LiveSite:
         self.snapshot: dict[str, tuple[int, int]] = {}
         self._pending: threading.Thread | None = None  # the background Pagefind run
         self._dirty = False  # the site changed since that run started
+        self._cancelled = False  # an edit stopped that run
+        self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._failed: BuildError | None = None
+        self._rebuilt = False
 
     def close(self) -> None:
         try:
@@ -172,11 +177,21 @@ class LiveSite:
             session.texts.update(site_build.article_texts(view, view.articles)[0])
             _split_index(kb, session, self.site_dir)
         self.kb, self.snapshot = kb, snapshot
+        self._rebuilt = True  # Pagefind (if any) ran as part of the build
         return Update("full", warnings=result.warnings)
 
     def update(self) -> Update:
         """Bring the site up to date with the KB on disk. Errors in the KB raise (HelpgenError)
-        and leave the site as it was."""
+        and leave the site as it was. A background Pagefind run stops while this runs (and starts
+        again after it)."""
+        stopped, self._rebuilt = self._interrupt(), False
+        try:
+            return self._update()
+        finally:
+            if stopped and not self._rebuilt and self._pending is None:
+                self._schedule()  # the stopped run's bundle is gone: index again
+
+    def _update(self) -> Update:
         snapshot = self.scan()
         changed = {p for p in snapshot.keys() | self.snapshot.keys() if snapshot.get(p) != self.snapshot.get(p)}
         if self.kb is not None and not changed:
@@ -293,25 +308,64 @@ class LiveSite:
                 shutil.copyfile(bridge, session.staged.site_dir / pagefind_index.BRIDGE)
         pagefind_index.slim_indexes(self.site_dir, kb)
 
-        with self._lock:  # one Pagefind run at a time; edits during a run ask for one more after it
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Ask for a Pagefind run in the background (one at a time; asked during a run, one more after it)."""
+        with self._lock:
             self._dirty = True
             if self._pending is None:
+                self._cancelled = False
                 self._pending = threading.Thread(target=self._index_loop, name="helpgen-pagefind", daemon=True)
                 self._pending.start()
 
+    def _interrupt(self) -> bool:
+        """Stop a background Pagefind run (an edit needs the CPU now); True when one was stopped."""
+        with self._lock:
+            pending = self._pending
+            if pending is None:
+                return False
+            self._cancelled, self._dirty = True, False
+            if self._proc is not None and self._proc.poll() is None:
+                try:
+                    os.killpg(self._proc.pid, signal.SIGKILL)  # the wrapper and the binary it started
+                except OSError:
+                    pass
+        pending.join()
+        return True
+
     def _index_loop(self) -> None:
+        bundle = self.site_dir / pagefind_index.BUNDLE
         while True:
             with self._lock:
-                if not self._dirty:
+                if not self._dirty or self._cancelled:
                     self._pending = None
                     return
                 self._dirty = False
-            try:  # a fresh bundle: Pagefind leaves the fragments of the old pages behind
-                shutil.rmtree(self.site_dir / pagefind_index.BUNDLE, ignore_errors=True)
-                pagefind_index.run_pagefind(self.site_dir)
-                pagefind_index.sort_entry(self.site_dir / pagefind_index.BUNDLE / "pagefind-entry.json")
-            except BuildError as exc:
-                self._failed = exc
+            shutil.rmtree(bundle, ignore_errors=True)  # a fresh bundle: Pagefind leaves old fragments behind
+            with self._lock:
+                if self._cancelled:
+                    self._pending = None
+                    return
+                try:
+                    proc = self._proc = subprocess.Popen(
+                        pagefind_index.pagefind_command(self.site_dir), stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_background)
+                except OSError as exc:
+                    self._failed, self._pending = BuildError(f"cannot run Pagefind: {exc}"), None
+                    return
+            out, err = proc.communicate()
+            with self._lock:
+                self._proc = None
+                if self._cancelled:
+                    self._pending = None
+                    return
+            if proc.returncode != 0:
+                detail = (err or out).strip().splitlines()
+                self._failed = BuildError(f"Pagefind failed ({detail[-1] if detail else proc.returncode}); "
+                                          "set `search: lunr` in helpgen.yml to preview without it")
+            else:
+                pagefind_index.sort_entry(bundle / "pagefind-entry.json")
 
     def wait(self) -> None:
         """Wait until no Pagefind run is pending; the error of a failed one raises here."""
@@ -324,6 +378,10 @@ class LiveSite:
         failed, self._failed = self._failed, None
         if failed is not None:
             raise failed
+
+
+def _background() -> None:
+    os.nice(10)  # the search bundle can wait; the next edit cannot
 
 
 def _index_path(session: Session) -> Path:
