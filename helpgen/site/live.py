@@ -439,6 +439,8 @@ def _patch_index(kb: KnowledgeBase, session: Session, site_dir: Path, pages: lis
     data = session.index
     data["docs"] = [d for part in session.parts.values() for d in part]
     data.setdefault("config", {})["helpgen"] = site_index.help_data(kb, lang, prefix, data["docs"])
+    if pagefind_index.backend(kb) == "pagefind":  # slim_indexes keeps only the settings: skip the rest
+        data = {**data, "docs": []}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     path.write_text(text, encoding="utf-8")
     offline = path.with_name("search_index.js")
