@@ -140,3 +140,15 @@ def test_a_body_edit_with_pagefind_marks_the_page_and_indexes_again(make_kb, tmp
         assert_same_as_fresh_build(live, root, tmp_path)
     finally:
         live.close()
+
+
+def test_an_error_code_claimed_twice_is_an_error_of_the_quick_path_too(live):
+    edit(live.root, "articles/cards/limits.md", "summary: Daily and monthly card limits.",
+         "summary: Daily and monthly card limits.\nerror_codes: [E1023]")
+    with pytest.raises(ContentError) as caught:
+        live.update()
+    with pytest.raises(ContentError) as full:
+        open_kb(live.root)  # what a full load says
+    assert caught.value.format_message() == full.value.format_message()
+    assert caught.value.format_message().startswith(
+        "articles/troubleshooting/card-declined.md:6: error code `E1023` is already claimed by articles/cards/limits.md")

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from helpgen.errors import ConfigError, ContentError, Problem
-from helpgen.kb.checks import check_kb, untranslated
+from helpgen.kb.checks import (LevelGuess, _duplicates, _error_code_owners, check_article, check_kb, today_default,
+                               untranslated)
 from helpgen.kb.load import load_kb, reload_articles
 from helpgen.kb.model import KnowledgeBase
 
@@ -37,9 +38,19 @@ def open_kb(path: Path) -> KnowledgeBase:
 
 
 def refresh_kb(kb: KnowledgeBase, rels: Sequence[str]) -> KnowledgeBase:
-    """`kb` with some existing article files read again, checked like `open_kb` (the whole KB's checks)."""
+    """`kb` with some existing article files read again (the live preview's quick path). Raises like
+    `open_kb` on the errors such an edit can cause: the files' own (front matter, level, stage, title)
+    and the KB-wide ones an article's content can break (an id or error code claimed twice). Link and
+    other warnings are left to `helpgen check` and full builds; anything else that changed (a new or
+    deleted file, helpgen.yml) goes through `open_kb`."""
     new, problems = reload_articles(kb, rels)
-    _raise_first_error(sorted(problems + check_kb(new)), kb.root)
+    today, guess, read = today_default(), LevelGuess(new), set(rels)
+    for article in new.articles:
+        if article.source in read:
+            problems.extend(check_article(new, article, today, guess))
+    problems.extend(_duplicates(new))
+    problems.extend(_error_code_owners(new))
+    _raise_first_error(sorted(problems), kb.root)
     return new
 
 
