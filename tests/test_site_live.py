@@ -152,3 +152,21 @@ def test_an_error_code_claimed_twice_is_an_error_of_the_quick_path_too(live):
     assert caught.value.format_message() == full.value.format_message()
     assert caught.value.format_message().startswith(
         "articles/troubleshooting/card-declined.md:6: error code `E1023` is already claimed by articles/cards/limits.md")
+
+
+def test_edits_in_a_bilingual_kb_update_both_languages(make_kb, tmp_path):
+    from test_site_i18n import FILES
+
+    root = make_kb(FILES)
+    live = LiveSite(root, tmp_path / "served")
+    try:
+        live.build()
+        assert sorted(live.sessions) == ["en", "zh"] and all(s.index is not None for s in live.sessions.values())
+        edit(root, "articles/cards/pin.md", "The PIN is in the app.", "The PIN is under Settings.")
+        update = live.update()  # the English article, and its fallback page in Chinese
+        assert (update.kind, sorted(update.pages)) == ("incremental", ["cards/pin.md", "zh/cards/pin.md"])
+        edit(root, "articles/cards/track.zh.md", "卡片三天内送达。", "卡片两天内送达。")
+        assert live.update().pages == ["zh/cards/track.md"]
+        assert_same_as_fresh_build(live, root, tmp_path)
+    finally:
+        live.close()

@@ -64,10 +64,19 @@ class Session:
         """Material's search plugin of this build (None when a KB turned search off)."""
         return next((p for p in self.config.plugins.values() if hasattr(p, "search_index")), None)
 
+    search_index: Any = None  # this language's index: MkDocs shares one plugin object between builds
+
     @property
     def entries(self) -> list:
-        search = self.search
-        return search.search_index.entries if search is not None and hasattr(search, "search_index") else []
+        index = self.search_index
+        if index is None and self.search is not None:  # during the full build
+            index = getattr(self.search, "search_index", None)
+        return index.entries if index is not None else []
+
+    def activate(self) -> None:
+        """Point the (shared) search plugin at this language's index before rendering its pages."""
+        if self.search is not None and self.search_index is not None:
+            self.search.search_index = self.search_index
 
 
 class _Recorder:
@@ -94,6 +103,8 @@ class _Recorder:
 
     def on_post_build(self, *, config: Any) -> None:
         self.session.config = config
+        if self.recording and self.session.search is not None:
+            self.session.search_index = getattr(self.session.search, "search_index", None)
         self.recording = False
 
 
@@ -263,6 +274,7 @@ class LiveSite:
                     raise NeedsFullBuild(f"{doc}: its title changed")  # other pages show this title in their navigation
                 pages.append(file.page)
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            session.activate()
             entries = session.entries
             for page in pages:
                 start = len(entries)
@@ -288,6 +300,7 @@ class LiveSite:
         else:  # every raw search index again: the post-process rewrites all of them
             for session in self.sessions.values():
                 if session.search is not None:
+                    session.activate()
                     session.search.on_post_build(config=session.config)
             site_index.postprocess_search_index(self.site_dir, kb)
         if pagefind_index.backend(kb) == "pagefind":
@@ -405,7 +418,7 @@ def _split_index(kb: KnowledgeBase, session: Session, site_dir: Path) -> None:
         return
     pagefind = pagefind_index.backend(kb) == "pagefind"
     if pagefind:  # the written index is slimmed (no docs): start again from Material's settings
-        data = {"config": json.loads(session.search.search_index.generate_search_index(None))["config"]}
+        data = {"config": json.loads(session.search_index.generate_search_index(None))["config"]}
     else:
         data = json.loads(path.read_text(encoding="utf-8"))
     by_id: dict[str, list[Article]] = {}
