@@ -1,8 +1,6 @@
 """The render cache: the same site with and without it, safe to delete, and really used."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from click.testing import CliRunner
 
@@ -42,13 +40,20 @@ def test_cached_builds_equal_uncached_ones_and_the_cache_is_safe_to_delete(make_
 def test_the_cache_is_read(make_kb, tmp_path):
     kb = open_kb(make_kb(SMALL_KB))
     build_site(kb, tmp_path / "cold", cache=True)
-    for entry in cache_dir(kb.root).rglob("*.json"):  # only the cache could put this on a page
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        if "ships in two days" in data["content"]:
-            data["content"] = data["content"].replace("ships in two days", "ships by zeppelin")
-            entry.write_text(json.dumps(data), encoding="utf-8")
-    page = build_site(kb, tmp_path / "warm", cache=True).output / "cards/track-your-card/index.html"
-    assert "ships by zeppelin" in page.read_text(encoding="utf-8")
+    for entry in cache_dir(kb.root).rglob("*.json"):  # only the cache could put these on the site
+        text = entry.read_text(encoding="utf-8")
+        if "ships in two days" in text:
+            entry.write_text(text.replace("ships in two days", "ships by zeppelin"), encoding="utf-8")
+    out = build_site(kb, tmp_path / "warm", cache=True).output
+    assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
+    assert "ships by zeppelin" in (out / "search/search_index.json").read_text(encoding="utf-8")
+    for entry in (cache_dir(kb.root) / "search").rglob("*.json"):  # the search entries alone
+        text = entry.read_text(encoding="utf-8")
+        if "ships by zeppelin" in text:
+            entry.write_text(text.replace("ships by zeppelin", "ships by airship"), encoding="utf-8")
+    out = build_site(kb, tmp_path / "again", cache=True).output
+    assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
+    assert "ships by airship" in (out / "search/search_index.json").read_text(encoding="utf-8")
 
 
 def test_build_uses_the_cache_unless_told_not_to(make_kb, tmp_path):

@@ -1,10 +1,16 @@
-"""The build cache: each page's rendered HTML (Markdown converted, glossary terms marked), its table
-of contents, anchors and render warnings, under KB/.helpgen/cache/render/, keyed by a hash of
-everything the render reads: the page's Markdown, its place in the site, every other page's URL (links),
-the Markdown extensions and their settings (the glossary included), and the versions of helpgen,
-MkDocs, Python-Markdown, PyMdown, Pygments and Material. An unchanged page then skips the
-Markdown conversion on the next build; the output is the same byte for byte. Deleting the folder
-is always safe (the next build fills it again); `helpgen build --no-cache` neither reads nor writes it.
+"""The build cache, under KB/.helpgen/cache/:
+
+- `render/`: each page's rendered HTML (Markdown converted, glossary terms marked), its table of
+  contents, anchors and render warnings, keyed by a hash of everything the render reads: the page's
+  Markdown, its place in the site, every other page's URL (links), the Markdown extensions and their
+  settings (the glossary included), and the versions of helpgen, MkDocs, Python-Markdown, PyMdown,
+  Pygments and Material;
+- `search/`: each page's search entries as Material's search plugin cuts them from the page, keyed by
+  a hash of the page's HTML, table of contents, URL, title and meta and the search settings.
+
+An unchanged page then skips the Markdown conversion and the HTML parsing on the next build; the
+output is the same byte for byte. Deleting the folder is always safe (the next build fills it again);
+`helpgen build --no-cache` neither reads nor writes it.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = Path(".helpgen") / "cache" / "render"
+CACHE_DIR = Path(".helpgen") / "cache"
 FORMAT = 1  # bump when what is stored changes
 
 
@@ -55,9 +61,39 @@ class RenderCache:
     """An MkDocs plugin object: wraps each page's `render` with a look-up in the cache."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
+        self.folder = Path(folder) / "render"
+        self.search_folder = Path(folder) / "search"
         self.base = ""
         self.hits = self.misses = 0
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> None:
+        """Wrap the search plugin's indexing of a page (it runs in `on_page_context`) with a look-up."""
+        search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+        index = getattr(search, "search_index", None)
+        if index is None or not hasattr(index, "add_entry_from_context"):
+            return
+        original = index.add_entry_from_context
+        settings = json.dumps(getattr(index, "config", {}), sort_keys=True, default=repr, ensure_ascii=False)
+        base = hashlib.sha256(f"{FORMAT}\n{_versions()}\n{settings}".encode("utf-8")).hexdigest()
+
+        def add_entry_from_context(page: Any) -> None:
+            parts = [base, page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=repr,
+                                                                 ensure_ascii=False),
+                     json.dumps(_toc_tokens(page.toc or ()), ensure_ascii=False), page.content or ""]
+            key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+            path = self.search_folder / key[:2] / f"{key}.json"
+            try:
+                entries = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+                    index.entries.extend(entries)
+                    return
+            except (OSError, ValueError):
+                pass  # missing or damaged: index the page again
+            start = len(index.entries)
+            original(page)
+            _write(path, index.entries[start:])
+
+        index.add_entry_from_context = add_entry_from_context
 
     def on_files(self, files: Any, *, config: Any) -> None:
         site = sorted((f.src_uri, f.url) for f in files)
@@ -118,11 +154,15 @@ class RenderCache:
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": None if links is None else {f.src_uri: a for f, a in links.items()},
                 "log": [[r.name, r.levelno, r.getMessage()] for r in records if r.levelno >= logging.INFO]}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False)
-            os.replace(tmp, path)  # a reader never sees half an entry
-        except OSError:
-            pass  # a read-only KB builds without a cache
+        _write(path, data)
+
+
+def _write(path: Path, data: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(tmp, path)  # a reader never sees half an entry
+    except OSError:
+        pass  # a read-only KB builds without a cache
