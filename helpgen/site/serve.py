@@ -33,7 +33,7 @@ def make_builder(kb_root: Path, site_dir: Path) -> Callable[[], None]:
             log.warning("%s", problem)
         if update.kind != "none" and not first:
             what = f"{len(update.pages)} page(s)" if update.kind == "incremental" else "the whole site"
-            log.info("rebuilt %s in %.1f s", what, time.perf_counter() - started)
+            log.info("rebuilt %s in %.2f s", what, time.perf_counter() - started)
 
     rebuild.live = live  # type: ignore[attr-defined]
     return rebuild
