@@ -137,20 +137,31 @@ def check(kb: Path, strict: bool, fmt: str, verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Stop on warnings too.")
 @click.option("--include-insights", is_flag=True, help="Publish the coverage insights pages too.")
 @click.option("--offline", is_flag=True, help="Make the site work from file:// (same as `offline: true`).")
-def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Render every page again: neither read nor write KB/.helpgen/cache/.")
+def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline: bool, no_cache: bool) -> None:
     """Check the KB, then build the static help centre."""
     from helpgen.site.build import build_site
+    from helpgen.ui import phases
 
     base, problems = kb_problems.build_problems(kb)
-    echo_problems(problems, err=True)
     if base is None or kb_problems.fails(problems, strict):
+        echo_problems(problems, err=True)
         why = " (--strict)" if strict and not any(p.severity == "error" for p in problems) else ""
         raise ContentError(f"build stopped: {kb_problems.count_line(problems)}{why}; fix them and build again")
     if offline:
         base = dataclasses.replace(base, config=dataclasses.replace(base.config, offline=True))
-    result = build_site(base, output, include_insights=include_insights, strict=strict)
+    try:
+        with phases() as update:  # warnings wait until the bar is gone
+            result = build_site(base, output, include_insights=include_insights, strict=strict, cache=not no_cache,
+                                progress=lambda phase, done, total: update(BUILD_PHASES.get(phase, phase), done, total))
+    finally:
+        echo_problems(problems, err=True)
     echo_problems(result.warnings, err=True)
     click.echo(f"built {result.pages} pages into {result.output} ({kb_problems.count_line([*problems, *result.warnings])})")
+
+
+BUILD_PHASES = {"prepare": "Preparing pages", "markdown": "Converting Markdown", "pages": "Rendering pages",
+                "search index": "Search index"}
 
 
 @main.command(epilog="Example: helpgen serve mykb --port 8001")
@@ -159,10 +170,19 @@ def build(kb: Path, output: Path, strict: bool, include_insights: bool, offline:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(kb: Path, host: str, port: int) -> None:
     """Preview the help centre, rebuilding and reloading on every edit."""
+    import logging
+
     from helpgen.site.serve import serve as serve_site
 
     kb_problems.open_kb(kb)
-    serve_site(kb, host=host, port=port, on_ready=lambda url: click.echo(f"Serving on {url} (Ctrl+C to stop)"))
+    handler = logging.StreamHandler()  # rebuild times, warnings and `path:line` errors of later edits
+    logging.getLogger("helpgen.serve").addHandler(handler)
+    logging.getLogger("helpgen.serve").setLevel(logging.INFO)
+    try:
+        serve_site(kb, host=host, port=port, on_ready=lambda url, seconds: click.echo(
+            f"Serving on {url} (first build {seconds:.1f} s; Ctrl+C to stop)"))
+    finally:
+        logging.getLogger("helpgen.serve").removeHandler(handler)
 
 
 def echo_problems(problems: Iterable[Problem], err: bool = False) -> None:

@@ -122,7 +122,7 @@ def fake_build(monkeypatch):
     calls = []
     module = importlib.import_module("helpgen.site.build")
 
-    def build_site(kb, output, *, include_insights=False, insights_dir=None, strict=False):
+    def build_site(kb, output, *, include_insights=False, insights_dir=None, strict=False, progress=None, cache=False):
         calls.append((kb, output, include_insights))
         return types.SimpleNamespace(output=output, pages=3, warnings=[])
 

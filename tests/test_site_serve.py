@@ -1,6 +1,7 @@
 """The live preview really serves the site and rebuilds it when an article changes."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -74,7 +75,9 @@ def test_serve_prints_its_url_once_listening(make_kb, monkeypatch):
 
     monkeypatch.setattr(LiveReloadServer, "serve", serve_then_stop)
     result = CliRunner().invoke(main, ["serve", str(root), "--port", str(port)])
-    assert (result.exit_code, result.output) == (0, f"Serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)\n")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"Serving on http://127\.0\.0\.1:{port}/ \(first build \d+\.\d s; Ctrl\+C to stop\)\n",
+                        result.output), result.output
     assert seen == ["listening"]
 
 
@@ -88,3 +91,40 @@ def test_serve_on_a_busy_port_is_one_line(make_kb):
     assert result.exit_code == 1
     assert result.output == (f"error: cannot listen on 127.0.0.1:{port} (Address already in use), "
                              "choose another --port or --host\n")
+
+
+def test_a_broken_edit_shows_its_line_over_the_last_good_page(make_kb, tmp_path):
+    root = make_kb(SMALL_KB)
+    port = free_port()
+    server = preview_server(root, tmp_path / "site", "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{port}/cards/track-your-card/"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                page = fetch(url)
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert 'id="helpgen-error"' not in page
+        article = root / "articles/cards/track-your-card.md"
+        good = article.read_text(encoding="utf-8")
+        article.write_text(good.replace("level: beginner", "level: expert"), encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while 'id="helpgen-error"' not in (page := fetch(url)):
+            assert time.monotonic() < deadline, "no error overlay within 30 s"
+            time.sleep(0.2)
+        assert "articles/cards/track-your-card.md:3: error: invalid level `expert`" in page
+        assert "ships in two days" in page  # the last good page is still served
+        article.write_text(good.replace("ships in two days", "ships today"), encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "ships today" not in (page := fetch(url)):
+            assert time.monotonic() < deadline, "the fixed article did not show within 30 s"
+            time.sleep(0.2)
+        assert 'id="helpgen-error"' not in page
+    finally:
+        server.shutdown()
+        server.builder.live.close()

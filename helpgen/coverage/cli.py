@@ -1,8 +1,6 @@
 """`helpgen coverage`: ticket logs -> coverage report (thin: parse options, run, write, summarise)."""
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,6 +10,9 @@ from helpgen.kb.problems import open_kb
 from helpgen.report.gaps import DEFAULT_REPORT
 
 DEFAULT_OUT = DEFAULT_REPORT
+
+
+PHASES = {"read": "Reading tickets", "embed": "Embedding tickets", "match": "Matching", "cluster": "Clustering", "report": "Writing the report"}
 
 
 @click.command("coverage", epilog="Example: helpgen coverage mykb --tickets exports/tickets.csv --fail-under 0.8")
@@ -46,17 +47,26 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
     from helpgen.report.localize import localize
     from helpgen.report.render import headline, remember_report, write_report
     from helpgen.tickets import parse_mapping
+    from helpgen.ui import phases
 
     base = open_kb(kb)
     opts = RunOptions(tickets, fmt, parse_mapping(mapping) if mapping else {},
                       since.date() if since else None, until.date() if until else None, strict, lang, model)
-    with _bars() as (on_read, on_embed):
-        result = run_coverage(base, opts, lambda p: click.echo(str(p), err=True), on_progress=on_read,
-                              on_embed=on_embed)
-    localize(result.data)
-    out = write_report(result, output or kb / DEFAULT_OUT, assignments)
-    if publish and output is not None:
-        write_report(result, kb / DEFAULT_OUT)
+    problems: list = []  # printed once the progress bar is gone
+    try:
+        with phases() as update:
+            result = run_coverage(base, opts, problems.append,
+                                  on_progress=lambda done, total: update(PHASES["read"], done, total or None),
+                                  on_phase=lambda name: update(PHASES.get(name, name)),
+                                  on_embed=lambda done, total: update(PHASES["embed"], done, total))
+            update(PHASES["report"])
+            localize(result.data)
+            out = write_report(result, output or kb / DEFAULT_OUT, assignments)
+            if publish and output is not None:
+                write_report(result, kb / DEFAULT_OUT)
+    finally:
+        for problem in problems:
+            click.echo(str(problem), err=True)
     remember_report(kb, out)
     click.echo(f"{headline(result.data)} Report: {out}")
     if learn:
@@ -69,24 +79,3 @@ def coverage_command(kb, tickets, fmt, mapping, since, until, output, assignment
     if fail_under is not None and cov < fail_under:
         raise CoverageBelowThreshold(f"coverage {cov:.1%} is under --fail-under {fail_under:.1%}; write the top "
                                      f"gaps in {out / 'coverage.md'}", str(kb))
-
-
-@contextmanager
-def _bars():
-    """(on_read, on_embed) progress callbacks: rich bars on stderr for bytes read and tickets embedded, only when
-    stderr is a terminal."""
-    if not sys.stderr.isatty():
-        yield (lambda done, total: None), (lambda done, total: None)
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        read, embed = bar.add_task("Reading tickets (bytes)", total=None), []
-
-        def on_embed(done: int, total: int) -> None:
-            if not embed:
-                embed.append(bar.add_task("Embedding tickets", total=total))
-            bar.update(embed[0], completed=done, total=total)
-
-        yield (lambda done, total: bar.update(read, completed=done)), on_embed

@@ -100,9 +100,10 @@ def _peek(tickets: Iterator[Ticket], n: int) -> tuple[list[Ticket], Iterator[Tic
 
 def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem], None],
                  on_progress: Callable[[int, int], None] | None = None,
+                 on_phase: Callable[[str], None] | None = None,
                  on_embed: Callable[[int, int], None] | None = None) -> CoverageResult:
     """Read every log (default KB/tickets/), redact, analyse; bad rows go to `report` (fatal with strict).
-
+    `on_progress(done_bytes, total_bytes)` while reading, then `on_phase("match")`, `on_phase("cluster")`.
     With a model (--model or coverage.model) matching is semantic; `on_embed(done, total)` follows the
     tickets being embedded."""
     from helpgen.tickets import Redactor, read_tickets
@@ -125,9 +126,10 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     if lang in (None, "", "auto"):
         head, tickets = _peek(iter(tickets), DETECT_TICKETS)
         lang = detect_language(kb, [t.text for t in head])
+    phase = (lambda name, _n: on_phase(name) if name != "read" else None) if on_phase else None
     embedder = _embedder(kb, opts.model, lang)
     result = analyse(language_view(kb, lang), tickets, since=opts.since, until=opts.until,
-                     redacted=redactor.counts, embedder=embedder, embed_progress=on_embed)
+                     redacted=redactor.counts, progress=phase, embedder=embedder, embed_progress=on_embed)
     if opts.strict and warnings:
         raise TicketError(f"{len(warnings)} ticket problem(s) and --strict is on: fix them or drop --strict",
                           warnings[0].path, warnings[0].line)

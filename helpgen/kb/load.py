@@ -12,13 +12,14 @@ Conventions (documented in docs/front-matter.md):
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -81,6 +82,20 @@ def load_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
         sections=tuple(_load_sections(root, in_articles, sink)),
     )
     return kb, sorted(sink.problems)
+
+
+def reload_articles(kb: KnowledgeBase, rels: Iterable[str]) -> tuple[KnowledgeBase, list[Problem]]:
+    """`kb` with some of its article files read again (the live preview's quick path after an edit),
+    plus those files' parse problems. An article whose file no longer parses is left out."""
+    sink = _Sink()
+    by_source = {a.source: a for a in kb.articles}
+    for rel in rels:
+        by_source.pop(rel, None)
+        text = read_text(kb.root, rel, sink)
+        if text is not None and (article := parse_article(rel, text, kb.config, sink)) is not None:
+            by_source[rel] = article
+    articles = sorted(by_source.values(), key=lambda a: (a.id, a.lang, a.source))
+    return dataclasses.replace(kb, articles=tuple(articles)), sorted(sink.problems)
 
 
 # --- files -----------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from helpgen.errors import ConfigError, ContentError, Problem
-from helpgen.kb.checks import check_kb, untranslated
-from helpgen.kb.load import load_kb
+from helpgen.kb.checks import (LevelGuess, _duplicates, _error_code_owners, check_article, check_kb, today_default,
+                               untranslated)
+from helpgen.kb.load import load_kb, reload_articles
 from helpgen.kb.model import KnowledgeBase
 
 
@@ -42,12 +43,33 @@ def check_report(path: Path, *, verbose: bool = False) -> tuple[list[Problem], d
 def open_kb(path: Path) -> KnowledgeBase:
     """Load and check the KB; raise ContentError naming the first error (warnings are ignored)."""
     kb, problems = collect_problems(path)
+    _raise_first_error(problems, path)
+    return kb
+
+
+def refresh_kb(kb: KnowledgeBase, rels: Sequence[str]) -> KnowledgeBase:
+    """`kb` with some existing article files read again (the live preview's quick path). Raises like
+    `open_kb` on the errors such an edit can cause: the files' own (front matter, level, stage, title)
+    and the KB-wide ones an article's content can break (an id or error code claimed twice). Link and
+    other warnings are left to `helpgen check` and full builds; anything else that changed (a new or
+    deleted file, helpgen.yml) goes through `open_kb`."""
+    new, problems = reload_articles(kb, rels)
+    today, guess, read = today_default(), LevelGuess(new), set(rels)
+    for article in new.articles:
+        if article.source in read:
+            problems.extend(check_article(new, article, today, guess))
+    problems.extend(_duplicates(new))
+    problems.extend(_error_code_owners(new))
+    _raise_first_error(sorted(problems), kb.root)
+    return new
+
+
+def _raise_first_error(problems: Sequence[Problem], path: Path) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
         more = f" ({len(errors)} errors)" if len(errors) > 1 else ""
         raise ContentError(f"{first.message}{more}; run `helpgen check {path}` for all problems", first.path, first.line)
-    return kb
 
 
 def count_line(problems: Sequence[Problem]) -> str:

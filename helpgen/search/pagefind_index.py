@@ -99,10 +99,15 @@ def article_page(site_dir: Path, kb: KnowledgeBase, article: Article) -> Path:
     return path / "index.html" if url.endswith("/") or not url else path
 
 
+def pagefind_command(site_dir: Path) -> list[str]:
+    """The command that runs the Pagefind binary of the `pagefind[extended]` package on a built site."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
+            "--exclude-selectors", EXCLUDE, "--silent"]
+
+
 def run_pagefind(site_dir: Path) -> None:
     """Run the Pagefind binary of the `pagefind[extended]` package on the built site."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE,
-           "--exclude-selectors", EXCLUDE, "--silent"]
+    cmd = pagefind_command(site_dir)
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     except FileNotFoundError as exc:  # pragma: no cover - python itself is missing

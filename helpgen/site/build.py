@@ -10,13 +10,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from helpgen.errors import BuildError, Problem, UnsafeOutputError
-from helpgen.kb.model import KnowledgeBase
+from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
 from helpgen.site import promises
+from helpgen.site.cache import RenderCache, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -26,6 +27,10 @@ from helpgen.urls import lang_prefix
 MARKER = ".helpgen-site"
 MARKER_TEXT = "This folder was made by `helpgen build`; helpgen may replace it.\n"
 INSIGHTS = "insights"
+# progress(phase, done, total): "prepare" (pages generated and staged), "markdown" (done of total
+# pages converted), "pages" (done of total pages rendered with the theme), then "search index" and
+# "Pagefind" (done 0, total None). The CLI draws it; the library never prints.
+Progress = Callable[[str, int, "int | None"], None]
 
 
 @dataclass
@@ -47,16 +52,18 @@ class Staged:
 
 
 def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = False,
-               insights_dir: Path | None = None, strict: bool = False) -> BuildResult:
+               insights_dir: Path | None = None, strict: bool = False,
+               progress: Progress | None = None, cache: bool = False) -> BuildResult:
     """Build the site of `kb` into `output`, replacing it only when the build succeeded
-    (with `strict`, MkDocs warnings count as failure and the old output stays)."""
+    (with `strict`, MkDocs warnings count as failure and the old output stays). With `cache`,
+    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache)."""
     output = Path(output).resolve()
     check_output(kb, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp_site = Path(tempfile.mkdtemp(prefix=f".{output.name}.helpgen-", dir=output.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:
-            result = build_into(kb, tmp_site, Path(stage))
+            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache)
         if strict and result.warnings:
             first = result.warnings[0]
             raise BuildError(f"{len(result.warnings)} mkdocs warning(s) with --strict; the first: {first.message}",
@@ -72,21 +79,58 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
     return result
 
 
-def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path) -> BuildResult:
-    """Stage and build every language (default language at the root, others under LANG/)."""
+def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Progress | None = None,
+               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False) -> BuildResult:
+    """Stage and build every language (default language at the root, others under LANG/).
+    `plugins(staged)` gives extra MkDocs plugin objects for one language's build (the live preview
+    records its state with one)."""
     check_ids(kb)
     result = BuildResult(site_dir)
-    directory_urls = not kb.config.offline
-    for lang in languages(kb):
-        staged = stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
-        pages, warnings = run_mkdocs(staged)
+    if progress:
+        progress("prepare", 0, None)
+    all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
+                  for lang in languages(kb)]
+    counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
+    cached = [RenderCache(cache_dir(kb.root))] if cache else []
+    for staged in all_staged:
+        pages, warnings = run_mkdocs(staged, [*cached, counter, *plugins(staged)])
         result.pages += pages
         result.warnings += warnings
+    finish_site(kb, site_dir, progress)
+    return result
+
+
+def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = None) -> None:
+    """After MkDocs: helpgen's search index, Pagefind when chosen, the catalogue files."""
+    if progress:
+        progress("search index", 0, None)
     site_index.postprocess_search_index(site_dir, kb)
     if pagefind_index.backend(kb) == "pagefind":
+        if progress:
+            progress("Pagefind", 0, None)
         pagefind_index.apply_pagefind(site_dir, kb)
-    write_catalogue(site_dir, kb, directory_urls)
-    return result
+    write_catalogue(site_dir, kb, not kb.config.offline)
+
+
+class _PageCounter:
+    """An MkDocs plugin object that reports each rendered page to `progress`."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress = total, progress
+        self.done = {"markdown": 0, "pages": 0}
+
+    def _tick(self, phase: str) -> None:
+        self.done[phase] += 1
+        if self.progress:
+            self.progress(phase, self.done[phase], max(self.total, self.done[phase]))
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        self._tick("markdown")
+        return html
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        self._tick("pages")
+        return output
 
 
 def languages(kb: KnowledgeBase) -> list[str]:
@@ -141,19 +185,9 @@ def stage_language(kb: KnowledgeBase, lang: str, stage: Path, site_dir: Path) ->
 
 def write_docs(view: View, docs: Path) -> dict[str, tuple[str, int]]:
     """Generated pages, article pages and KB assets; returns docs path -> KB source."""
-    mapping = art.path_map(view)
-    files = generated_pages(view)
-    files.update(promises.promise_pages(view))
-    promises.add_home_banners(view, files)
-    if view.lang == view.kb.config.language:
-        files[promises.WIDGET_DEMO] = promises.widget_demo(view)
-    sources = {}
-    for article in view.articles:
-        text = art.article_page(view, article, mapping)
-        files[article_doc(article)] = text
-        body_start = text.count("\n") - article.body.strip("\n").count("\n")  # 1-based line of the body
-        sources[article_doc(article)] = (article.source, article.body_line + _leading_blank(article.body)
-                                         - body_start)
+    files = generated_texts(view)
+    texts, sources = article_texts(view, view.articles)
+    files.update(texts)
     for rel_path, text in files.items():
         target = docs / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +197,29 @@ def write_docs(view: View, docs: Path) -> dict[str, tuple[str, int]]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(view.kb.root / asset, target)
     return sources
+
+
+def generated_texts(view: View) -> dict[str, str]:
+    """docs path -> text of every page helpgen generates for one language (not the articles)."""
+    files = generated_pages(view)
+    files.update(promises.promise_pages(view))
+    promises.add_home_banners(view, files)
+    if view.lang == view.kb.config.language:
+        files[promises.WIDGET_DEMO] = promises.widget_demo(view)
+    return files
+
+
+def article_texts(view: View, articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
+    """(docs path -> text, docs path -> (KB source, line offset)) of some article pages of one language."""
+    mapping = art.path_map(view)
+    files, sources = {}, {}
+    for article in articles:
+        text = art.article_page(view, article, mapping)
+        files[article_doc(article)] = text
+        body_start = text.count("\n") - article.body.strip("\n").count("\n")  # 1-based line of the body
+        sources[article_doc(article)] = (article.source, article.body_line + _leading_blank(article.body)
+                                         - body_start)
+    return files, sources
 
 
 def _leading_blank(body: str) -> int:
@@ -251,8 +308,8 @@ def _line_of(doc: Path, needle: str) -> int:
     return 0
 
 
-def run_mkdocs(staged: Staged) -> tuple[int, list[Problem]]:
-    """Build one staged language; returns (pages built, warnings)."""
+def run_mkdocs(staged: Staged, plugins: Sequence[Any] = ()) -> tuple[int, list[Problem]]:
+    """Build one staged language (with extra MkDocs plugin objects); returns (pages built, warnings)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -260,6 +317,8 @@ def run_mkdocs(staged: Staged) -> tuple[int, list[Problem]]:
     with captured_mkdocs_logs() as logs:
         try:
             config = load_config(config_file=str(staged.config_file))
+            for number, plugin in enumerate(plugins):  # after the configured ones: they see their work
+                config.plugins[f"helpgen-{number}"] = plugin
             build(config)
         except MkDocsException as exc:
             raise BuildError(f"mkdocs could not build the site: {exc}", "mkdocs") from exc

@@ -1,0 +1,67 @@
+"""The render cache: the same site with and without it, safe to delete, and really used."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from helpgen.cli import main
+from helpgen.kb.problems import open_kb
+from helpgen.site.build import build_site
+from helpgen.site.cache import cache_dir
+from test_site_kb import SMALL_KB
+from test_site_live import tree
+
+pytestmark = pytest.mark.slow
+
+
+def test_cached_builds_equal_uncached_ones_and_the_cache_is_safe_to_delete(make_kb, tmp_path):
+    broken = {"articles/cards/limits.md": SMALL_KB["articles/cards/limits.md"] + "\nSee [fees](fees.md).\n"}
+    kb = open_kb(make_kb({**SMALL_KB, **broken}))
+    plain = build_site(kb, tmp_path / "plain")
+    assert any("fees.md" in w.message for w in plain.warnings)  # a warning MkDocs gives while rendering
+    assert not cache_dir(kb.root).exists()  # the library default: no cache
+    cold = build_site(kb, tmp_path / "cold", cache=True)
+    entries = sorted(cache_dir(kb.root).rglob("*.json"))
+    assert entries  # one per page
+    warm = build_site(kb, tmp_path / "warm", cache=True)
+    assert sorted(cache_dir(kb.root).rglob("*.json")) == entries  # nothing new: every page was found
+    expected = tree(plain.output)
+    assert tree(cold.output) == expected and tree(warm.output) == expected
+    assert plain.warnings == cold.warnings == warm.warnings  # render warnings come back from the cache
+    for entry in entries:  # a damaged cache is rendered again, not trusted
+        entry.write_text("{not json", encoding="utf-8")
+    assert tree(build_site(kb, tmp_path / "damaged", cache=True).output) == expected
+    import shutil
+
+    shutil.rmtree(cache_dir(kb.root))
+    assert tree(build_site(kb, tmp_path / "deleted", cache=True).output) == expected
+
+
+def test_the_cache_is_read(make_kb, tmp_path):
+    kb = open_kb(make_kb(SMALL_KB))
+    build_site(kb, tmp_path / "cold", cache=True)
+    for entry in cache_dir(kb.root).rglob("*.json"):  # only the cache could put these on the site
+        text = entry.read_text(encoding="utf-8")
+        if "ships in two days" in text:
+            entry.write_text(text.replace("ships in two days", "ships by zeppelin"), encoding="utf-8")
+    out = build_site(kb, tmp_path / "warm", cache=True).output
+    assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
+    assert "ships by zeppelin" in (out / "search/search_index.json").read_text(encoding="utf-8")
+    for entry in (cache_dir(kb.root) / "search").rglob("*.json"):  # the search entries alone
+        text = entry.read_text(encoding="utf-8")
+        if "ships by zeppelin" in text:
+            entry.write_text(text.replace("ships by zeppelin", "ships by airship"), encoding="utf-8")
+    out = build_site(kb, tmp_path / "again", cache=True).output
+    assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
+    assert "ships by airship" in (out / "search/search_index.json").read_text(encoding="utf-8")
+
+
+def test_build_uses_the_cache_unless_told_not_to(make_kb, tmp_path):
+    root = make_kb(SMALL_KB)
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "a"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert not cache_dir(root).exists()
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert any(cache_dir(root).rglob("*.json"))
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
