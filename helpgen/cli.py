@@ -171,6 +171,7 @@ BUILD_PHASES = {"prepare": "Preparing pages", "markdown": "Converting Markdown",
 def serve(kb: Path, host: str, port: int) -> None:
     """Preview the help centre, rebuilding and reloading on every edit."""
     import logging
+    import signal
 
     from helpgen.site.serve import serve as serve_site
 
@@ -178,10 +179,15 @@ def serve(kb: Path, host: str, port: int) -> None:
     handler = logging.StreamHandler()  # rebuild times, warnings and `path:line` errors of later edits
     logging.getLogger("helpgen.serve").addHandler(handler)
     logging.getLogger("helpgen.serve").setLevel(logging.INFO)
+    def stop(signum: int, frame: object) -> None:  # `kill` cleans up like Ctrl+C (temporary folders)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         serve_site(kb, host=host, port=port, on_ready=lambda url, seconds: click.echo(
             f"Serving on {url} (first build {seconds:.1f} s; Ctrl+C to stop)"))
     finally:
+        signal.signal(signal.SIGTERM, previous)
         logging.getLogger("helpgen.serve").removeHandler(handler)
 
 

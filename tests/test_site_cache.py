@@ -64,4 +64,5 @@ def test_build_uses_the_cache_unless_told_not_to(make_kb, tmp_path):
     result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert any(cache_dir(root).rglob("*.json"))
+    assert (cache_dir(root) / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"  # kept out of git
     assert tree(tmp_path / "a") == tree(tmp_path / "b")

@@ -61,6 +61,7 @@ class RenderCache:
     """An MkDocs plugin object: wraps each page's `render` with a look-up in the cache."""
 
     def __init__(self, folder: Path) -> None:
+        self.root = Path(folder)
         self.folder = Path(folder) / "render"
         self.search_folder = Path(folder) / "search"
         self.base = ""
@@ -102,6 +103,13 @@ class RenderCache:
                     "validation": str(config["validation"]), "site": site}
         blob = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
         self.base = hashlib.sha256(f"{FORMAT}\n{_versions()}\n{blob}".encode("utf-8")).hexdigest()
+        try:  # the cache ignores itself in git, as .pytest_cache does
+            self.root.mkdir(parents=True, exist_ok=True)
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# made by helpgen build: a cache, safe to delete\n*\n", encoding="utf-8")
+        except OSError:
+            pass
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> None:
         original = page.render
