@@ -42,7 +42,7 @@ def test_the_first_command_is_what_these_tests_run():
 @pytest.mark.slow
 def test_the_first_command_builds_a_site_that_works_from_disk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "sample_kb").symlink_to(SAMPLE, target_is_directory=True)  # the build writes nothing there
+    (tmp_path / "sample_kb").symlink_to(SAMPLE, target_is_directory=True)  # the build writes only its cache there (KB/.helpgen/, ignored by git)
     result = run(readme_call("build"))
     assert result.exit_code == 0, result.output
     site = tmp_path / "site"
