@@ -60,7 +60,7 @@ class Search:
     # the home search box's hint, by language ("" = every language); default: taken from the KB
     placeholder: Mapping[str, str] = field(default_factory=dict)
     # groups of words or short phrases customers use for the same thing: an article that says one
-    # of them is also found by the others (`synonyms: [[delivery, arrived, turned up]]`)
+    # of them is also found by the others (`synonyms: [[invoice, bill, receipt]]`)
     synonyms: tuple[tuple[str, ...], ...] = ()
 
     def placeholder_in(self, lang: str) -> str:
@@ -572,14 +572,14 @@ def _synonyms(v: _Validator, d: dict, p: tuple) -> tuple[tuple[str, ...], ...]:
     if groups is None:
         return ()
     if not isinstance(groups, list):
-        v.error(p + ("synonyms",), "`search.synonyms` must be a list of groups, e.g. `- [delivery, arrived]`")
+        v.error(p + ("synonyms",), "`search.synonyms` must be a list of groups, e.g. `- [invoice, bill]`")
         return ()
     out = []
     for i, group in enumerate(groups):
         words = [w.strip() for w in group if isinstance(w, str) and w.strip()] if isinstance(group, list) else []
         if not isinstance(group, list) or len(words) != len(group) or len(words) < 2:
             v.error(p + ("synonyms", i), f"`search.synonyms[{i}]` must list two or more words or phrases, "
-                    "e.g. `- [delivery, arrived]`")
+                    "e.g. `- [invoice, bill]`")
             continue
         out.append(tuple(dict.fromkeys(words)))
     return tuple(out)

@@ -300,5 +300,5 @@ def test_synonym_groups_are_validated_with_their_line():
     with pytest.raises(ConfigError) as err:
         parse_config("search:\n  synonyms:\n    - [delivery]\n    - [a, b]\n")
     assert (err.value.path, err.value.line) == ("helpgen.yml", 3)
-    assert err.value.message == "`search.synonyms[0]` must list two or more words or phrases, e.g. `- [delivery, arrived]`"
+    assert err.value.message == "`search.synonyms[0]` must list two or more words or phrases, e.g. `- [invoice, bill]`"
     assert parse_config("search: pagefind\n").search.engine == "pagefind"

@@ -49,7 +49,7 @@ def _sentences(text: str) -> list[str]:
 
 def _tokens_en(sentence: str, names: set[str]) -> list[str | None]:
     """Content words of a sentence, `None` where a phrase must break (stop words keep no gap:
-    "card has not arrived" -> card, arrived)."""
+    "my invoice has not been sent" -> invoice, sent)."""
     out: list[str | None] = []
     marked = _MARK.sub(" \x00 ", sentence)
     for raw in _WORD.findall(marked):

@@ -5,11 +5,11 @@ read by `helpgen build` and `helpgen search` (a hidden, weighted search field) a
 `helpgen check`. The format (stable, sorted)::
 
     articles:
-      cards/track-your-card:          # article id; a `.zh` entry is `cards/track-your-card@zh`
-        terms: [never arrived, not received]   # used by search; delete a term to drop it
-        rejected: [post office]                # never proposed again
+      billing/download-an-invoice:    # article id; a `.zh` entry is `billing/download-an-invoice@zh`
+        terms: [receipt, bill copy]            # used by search; delete a term to drop it
+        rejected: [tax office]                 # never proposed again
     learned:                          # written by --learn: what it proposed last time (do not edit)
-      cards/track-your-card: [never arrived, not received, post office]
+      billing/download-an-invoice: [receipt, bill copy, tax office]
 
 A term a writer deletes from `terms` (it is in `learned` but no longer in `terms`) moves to
 `rejected` on the next --learn run.

@@ -146,7 +146,7 @@ _ALPHA = re.compile(r"^[a-z]+$")
 
 def word_pairs(words: Iterable[str]) -> list[str]:
     """Tokens for each two adjacent words (stop words already dropped), stems in sorted order:
-    "card arrived" and "arrived card" both give `arriv0card`. Only plain a-z words take part;
+    "invoice sent" and "sent invoice" both give `invoic0sent`. Only plain a-z words take part;
     helpgen-search.js builds the same tokens for the query."""
     stems = [stem(w) for w in words if _ALPHA.match(w)]
     return [PAIR_JOIN.join(sorted((a, b))) for a, b in zip(stems, stems[1:]) if a != b]
