@@ -32,10 +32,10 @@ DATA = ROOT / ".." / "shared" / "data" / "banking77"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from common import browser_run, lunr_run  # noqa: E402
 from helpgen.kb.load import load_kb  # noqa: E402
-from search_harness import SearchPage, chromium, hrefs_to_ids, load_catalogue, serve_dir  # noqa: E402
-from helpgen.search.index import Evaluation, build_index, evaluate, search  # noqa: E402
 
 TARGET_RECALL_3 = 0.88
 TARGET_RECALL_3_LEARNED = 0.93
@@ -84,25 +84,6 @@ def build_sample_site(out: Path, variant: str = "helpgen") -> Path:
     engine = "pagefind" if variant == "pagefind" else "lunr"
     build_site(dataclasses.replace(kb, config=dataclasses.replace(kb.config, search=engine)), out)
     return out
-
-
-def browser_run(site: Path, questions: list[tuple[str, list[str]]]) -> tuple[Evaluation, float, list[str]]:
-    catalogue = load_catalogue(site)
-    ranked = []
-    with serve_dir(site) as base, chromium() as context:
-        page = SearchPage(context.new_page(), base)
-        start = time.perf_counter()
-        for question, expected in questions:
-            ranked.append((question, expected, hrefs_to_ids(page.query(question), base, catalogue)))
-        elapsed = time.perf_counter() - start
-        blocked = list(context.blocked)
-    return evaluate(ranked), elapsed, blocked
-
-
-def lunr_run(questions: list[tuple[str, list[str]]], kb_dir: Path = ROOT / "sample_kb") -> Evaluation:
-    kb, _ = load_kb(kb_dir)
-    idx = build_index(kb)
-    return evaluate((q, exp, [h.id for h in search(idx, q, 10)]) for q, exp in questions)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +152,7 @@ def learn_main(args) -> int:
             kb, _ = load_kb(kb_dir)
             site = build_site(kb, tmp / f"site-{name}").output
             browser, _, blocked = browser_run(site, questions)
-            lunr = lunr_run(questions, kb_dir)
+            lunr = lunr_run(kb_dir, questions)
             figures[name] = (browser, lunr, site)
         bodies = [t["body"] for t in split.history + split.new]
         own = set(leaked_sentences(figures["without"][2], bodies))  # the KB's own wording, no ticket needed
@@ -220,7 +201,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_sample_site(Path(tmp) / "site", args.variant)
         browser, elapsed, blocked = browser_run(site, questions)
-        lunr = lunr_run(questions, plain_sample_kb(Path(tmp) / "kb"))
+        lunr = lunr_run(plain_sample_kb(Path(tmp) / "kb"), questions)
     print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb without learned terms, "
           f"browser variant: {args.variant}")
     print(f"{'':10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
