@@ -220,3 +220,18 @@ def test_token_pool_tokenises_in_a_worker_in_order():
         assert pool.executor is not None and len(pool.futures) == 2  # two full chunks went to the worker
         out = pool.result(fed)
     assert out == tokens_of(texts)
+
+
+def test_a_cluster_left_empty_by_k_means_gives_no_empty_topic():
+    """MiniBatchKMeans can leave a cluster id unused (labels 0 and 2, no 1): every topic still has tickets."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from helpgen.coverage.cluster import label_topics
+
+    texts = ["how do I reset my passcode?", "reset passcode please", "passcode reset how",
+             "export my statement as pdf?", "statement export pdf", "how to export a statement"]
+    vec = TfidfVectorizer()
+    X = vec.fit_transform(texts).tocsr()
+    topics = label_topics(X, np.array([0, 0, 0, 2, 2, 2]), vec.get_feature_names_out(), texts)
+    assert sorted(len(t.members) for t in topics) == [3, 3]
+    assert all(t.label for t in topics)

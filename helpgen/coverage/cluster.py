@@ -244,6 +244,7 @@ def label_topics(X: sparse.csr_matrix, labels: np.ndarray, names: np.ndarray,
     Clusters whose most distinctive term is the same, or whose labels have the same words in any order
     (支付宝 微信 绑定 / 微信 支付宝 绑定), are one topic (merged, then labelled again).
     """
+    _, labels = np.unique(labels, return_inverse=True)  # k-means may leave a cluster empty: no empty topics
     topics = _label(X, labels, names, texts, background)
     root = list(range(len(topics)))
     seen: dict = {}
