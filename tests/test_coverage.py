@@ -235,3 +235,14 @@ def test_a_cluster_left_empty_by_k_means_gives_no_empty_topic():
     topics = label_topics(X, np.array([0, 0, 0, 2, 2, 2]), vec.get_feature_names_out(), texts)
     assert sorted(len(t.members) for t in topics) == [3, 3]
     assert all(t.label for t in topics)
+
+
+def test_words_every_ticket_of_an_export_carries_do_not_hide_its_answers():
+    """A form export that adds the same word to every ticket (and no article uses it) gets the same
+    verdicts as the clean export, and the report says which words were left out."""
+    plain = [ticket(f"p{i}", p, i, reply=None) for i, p in enumerate(p for ps in PHRASES.values() for p in ps)]
+    padded = [ticket(t.id, t.question + " zzformfield", i, reply=None) for i, t in enumerate(plain)]
+    a, b = analyse(make_kb(), plain), analyse(make_kb(), padded)
+    assert list(b.rows.verdict) == list(a.rows.verdict) and list(b.rows.article) == list(a.rows.article)
+    assert any("zzformfield" in note for note in b.data["calibration"]["notes"])
+    assert not any("no article" in note for note in a.data["calibration"]["notes"])

@@ -180,9 +180,15 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     if progress:
         progress("match", len(toks))
     ex = [(a.id, text, w) for a in articles for text, w in article_examples(a)]
+    boiler = boilerplate(ex, toks, seed)
+    if boiler:
+        toks = table.tokens = [[w for w in t if w not in boiler] for t in toks]
     space = _fit_space(ex, toks, seed)
     X = space.transform(toks)
     cal = calibrate_text(articles, space) if articles else Calibration(notes=["the KB has no articles"])
+    if boiler:
+        cal.notes.append(f"left out {len(boiler)} word(s) found in at least half of the tickets and in no article "
+                         f"(export boilerplate): {', '.join(sorted(boiler)[:10])}")
     vectors = None
     if embedder is not None:
         vectors, verdict, cal = _semantic(kb, articles, table.texts, toks, linked, answered, cal, embedder,
@@ -220,6 +226,23 @@ def _semantic(kb, articles, texts, toks, linked, answered, cal, embedder, embed_
                         for t in toks], bool)
     sem = Calibration(min_vocab_share=cal.min_vocab_share, notes=[n for n in cal.notes if "known words" in n])
     return vectors, semantic.decide(articles, vectors, linked, answered, off, sem, seed), sem
+
+
+BOILERPLATE_SHARE = 0.5  # a word in at least half of the tickets ...
+BOILERPLATE_MIN_TICKETS = 20  # ... of a log this big, and in no article, is the export's boilerplate
+
+
+def boilerplate(ex, toks, seed) -> frozenset[str]:
+    """Words the export adds to most tickets and no article uses (a subject line every ticket shares, a
+    form's field names, "sent from my phone"): they cannot tell articles apart, and only make every ticket
+    look less like every article than the KB's own questions do, against which the thresholds are set."""
+    if len(toks) < BOILERPLATE_MIN_TICKETS:
+        return frozenset()
+    rng = np.random.default_rng(seed)
+    sample = rng.choice(len(toks), min(len(toks), 30_000), replace=False)
+    df = Counter(w for i in sample for w in set(toks[i]))
+    known = {w for _, text, _ in ex for w in tokens(text, None)}
+    return frozenset(w for w, c in df.items() if c >= BOILERPLATE_SHARE * len(sample) and w not in known)
 
 
 def _fit_space(ex, toks, seed) -> TextSpace:
