@@ -38,7 +38,8 @@ def test_names_in_greetings_and_sign_offs(text: str, expected: str) -> None:
     "Hi there, my app crashes", "Hello team,", "Thanks, I tried again.", "Thanks!\nThe Support Team", "Hi all",
     "Dear Sir or Madam,", "It says hello World.", "Hello, I need help", "Thanks, that helped a lot", "谢谢老师",
     "先生您好，请问怎么开户？", "Hi Support, thanks Monday", "Hi, Often one of the two is pending.",
-    "Hello, Please freeze your card first.", "Cheers,\nThe Acme Team",
+    "Hello, Please freeze your card first.", "Cheers,\nThe Acme Team", "Hi I'm waiting for a refund",
+    "Hi I\u2019ve been trying all day",
 ])
 def test_words_that_are_not_names_stay(text: str) -> None:
     r = Redactor()

@@ -161,7 +161,8 @@ def _name_words(words: str) -> int:
     not "The Team")."""
     count = 0
     for word in words.split():
-        if not word[0].isupper() or word.strip(".'\u2019-").lower() in NOT_NAMES:
+        bare = re.split(r"['\u2019]", word.strip(".'\u2019-").lower())[0]  # "I'm", "I've" -> "i"
+        if not word[0].isupper() or bare in NOT_NAMES:
             break
         count += 1
     return count
