@@ -525,12 +525,12 @@ def _discussion(v: _Validator, data: Any) -> Discussion:
                                              for k in ("url", "community", "repo", "repo_id", "category",
                                                        "category_id", "mapping")})
     needed = {"link": ("url",), "giscus": ("repo", "repo_id", "category", "category_id")}.get(provider, ())
+    how = ("a pattern such as https://forum.example.com/search?q={title}" if provider == "link"
+           else "add it (giscus.app shows the values for your repository)")
     for key in needed:
         if not getattr(found, key):
-            v.error(p + ("provider",), f"`discussion.provider: {provider}` needs `discussion.{key}`; add it "
-                                        "(giscus.app shows the values for your repository)" if provider == "giscus"
-                    else f"`discussion.provider: link` needs `discussion.url`, a pattern such as "
-                         "https://forum.example.com/search?q={title}")
+            separator = ", " if provider == "link" else "; "
+            v.error(p + ("provider",), f"`discussion.provider: {provider}` needs `discussion.{key}`{separator}{how}")
     return found
 
 

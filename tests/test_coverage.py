@@ -4,16 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_coverage_fixtures import GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket
+from test_coverage_fixtures import GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket, verdicts
 from helpgen.coverage.aggregate import response_times
 from helpgen.coverage.analyse import analyse
 from helpgen.coverage.match import TextSpace, calibrate_text, tokens
-
-
-def verdicts(result) -> dict[str, tuple[bool, str, int]]:
-    r = result.rows
-    return {tid: (bool(r.verdict[i]), r.article_ids[r.article[i]] if r.article[i] >= 0 else "", int(r.gap[i]))
-            for i, tid in enumerate(r.ids)}
 
 
 @pytest.fixture(scope="module")

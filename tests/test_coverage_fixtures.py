@@ -109,3 +109,10 @@ def history() -> list[Ticket]:
         out.append(ticket(f"ood-{i}", p, n, reply=None, status="open"))
         n += 1
     return out
+
+
+def verdicts(result) -> dict[str, tuple[bool, str, int]]:
+    """Ticket id -> (covered, article id, gap id) of an analyse() result."""
+    r = result.rows
+    return {tid: (bool(r.verdict[i]), r.article_ids[r.article[i]] if r.article[i] >= 0 else "", int(r.gap[i]))
+            for i, tid in enumerate(r.ids)}

@@ -246,11 +246,10 @@ def test_mixed_chinese_english_tickets_and_detection(zh_kb):
 
 def test_chinese_phrasings_drop_greetings_and_dates_use_chinese_style():
     from helpgen.report.i18n import messages
-    from helpgen.report.localize import question_zh, zh_phrase
+    from helpgen.report.localize import question_zh
 
     assert question_zh("客服你好， 我的卡还没收到，能帮我查一下吗？ 麻烦尽快处理。") == "我的卡还没收到，能帮我查一下吗？"
     assert question_zh("在吗？ 转账三天了还没到账。辛苦了。") == "转账三天了还没到账。"
-    assert zh_phrase("支付宝 微信支付 绑定") == "支付宝、微信支付、绑定"
     m = messages("zh")
     assert (m.date("2026-11-25"), m.date("2026-03"), m.tickets(1234), m.pct(0.7)) == \
         ("2026年11月25日", "2026年3月", "1,234 条工单", "70%")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from test_coverage_fixtures import ARTICLE, ARTICLES, GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket
+from test_coverage_fixtures import ARTICLE, ARTICLES, GAP, OFF_TOPIC, PHRASES, history, make_kb, ticket, verdicts
 from helpgen.cli import main as cli
 from helpgen.config import parse_config
 from helpgen.coverage import semantic
@@ -41,12 +41,6 @@ class HashEmbedder:
     def embed(self, texts):
         self.texts += list(texts)
         return self.vec.transform(list(texts)).toarray().astype(np.float32)
-
-
-def verdicts(result) -> dict[str, tuple[bool, str, int]]:
-    r = result.rows
-    return {tid: (bool(r.verdict[i]), r.article_ids[r.article[i]] if r.article[i] >= 0 else "", int(r.gap[i]))
-            for i, tid in enumerate(r.ids)}
 
 
 @pytest.fixture(scope="module")

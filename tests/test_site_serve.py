@@ -1,6 +1,8 @@
 """The live preview really serves the site and rebuilds it when an article changes."""
 from __future__ import annotations
 
+import contextlib
+
 import re
 import socket
 import threading
@@ -29,12 +31,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_preview_serves_and_rebuilds_on_edit(make_kb, tmp_path):
-    root = make_kb(SMALL_KB)
+@contextlib.contextmanager
+def running_preview(root, site):
+    """The preview server of `root` on a free port, in a thread: yields its base URL once it answers."""
     port = free_port()
-    server = preview_server(root, tmp_path / "site", "127.0.0.1", port)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
+    server = preview_server(root, site, "127.0.0.1", port)
+    threading.Thread(target=server.serve, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 10
@@ -45,6 +47,15 @@ def test_preview_serves_and_rebuilds_on_edit(make_kb, tmp_path):
             except OSError:
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
+        yield base
+    finally:
+        server.shutdown()
+        server.builder.live.close()
+
+
+def test_preview_serves_and_rebuilds_on_edit(make_kb, tmp_path):
+    root = make_kb(SMALL_KB)
+    with running_preview(root, tmp_path / "site") as base:
         assert "Follow your new card until it arrives." in fetch(base + "cards/track-your-card/")
         article = root / "articles/cards/track-your-card.md"
         article.write_text(article.read_text(encoding="utf-8").replace("ships in two days", "ships tomorrow"),
@@ -53,8 +64,6 @@ def test_preview_serves_and_rebuilds_on_edit(make_kb, tmp_path):
         while "ships tomorrow" not in fetch(base + "cards/track-your-card/"):
             assert time.monotonic() < deadline, "the preview did not rebuild within 30 s"
             time.sleep(0.3)
-    finally:
-        server.shutdown()
 
 
 def test_preview_refuses_a_kb_with_errors(make_kb, tmp_path):
@@ -95,20 +104,9 @@ def test_serve_on_a_busy_port_is_one_line(make_kb):
 
 def test_a_broken_edit_shows_its_line_over_the_last_good_page(make_kb, tmp_path):
     root = make_kb(SMALL_KB)
-    port = free_port()
-    server = preview_server(root, tmp_path / "site", "127.0.0.1", port)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{port}/cards/track-your-card/"
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                page = fetch(url)
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+    with running_preview(root, tmp_path / "site") as base:
+        url = base + "cards/track-your-card/"
+        page = fetch(url)
         assert 'id="helpgen-error"' not in page
         article = root / "articles/cards/track-your-card.md"
         good = article.read_text(encoding="utf-8")
@@ -125,6 +123,3 @@ def test_a_broken_edit_shows_its_line_over_the_last_good_page(make_kb, tmp_path)
             assert time.monotonic() < deadline, "the fixed article did not show within 30 s"
             time.sleep(0.2)
         assert 'id="helpgen-error"' not in page
-    finally:
-        server.shutdown()
-        server.builder.live.close()

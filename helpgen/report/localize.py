@@ -57,15 +57,6 @@ def question_zh(text: str) -> str:
     return (asking or content or [text.strip()])[0]
 
 
-def zh_phrase(label: str) -> str:
-    """Key words of a label joined the Chinese way: 支付宝、微信支付 (Latin words keep their spaces)."""
-    words = label.split()
-    out = words[:1]
-    for w in words[1:]:
-        out.append(("、" if _CJK.search(out[-1][-1]) or _CJK.search(w[0]) else " ") + w)
-    return "".join(out)
-
-
 def channel_zh(name: str) -> str:
     return CHANNELS_ZH.get(name, name)
 

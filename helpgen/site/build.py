@@ -17,7 +17,7 @@ from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
 from helpgen.site import promises
-from helpgen.site.cache import RenderCache, cache_dir
+from helpgen.site.cache import LogRecords, RenderCache, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -255,20 +255,11 @@ def copy_tree(src: Path, dst: Path) -> None:
             shutil.copyfile(path, target)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @contextlib.contextmanager
-def captured_mkdocs_logs() -> Iterator[_Collect]:
+def captured_mkdocs_logs() -> Iterator[LogRecords]:
     """Collect MkDocs' warnings instead of letting them reach stderr (library code never prints)."""
     logger, jieba = logging.getLogger("mkdocs"), logging.getLogger("jieba")  # Material loads jieba for zh
-    handler, saved = _Collect(), (logger.handlers[:], logger.propagate, logger.level, jieba.level)
+    handler, saved = LogRecords(logging.WARNING), (logger.handlers[:], logger.propagate, logger.level, jieba.level)
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.INFO)
     jieba.setLevel(logging.WARNING)  # "Building prefix dict..." would reach stderr

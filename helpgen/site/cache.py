@@ -48,9 +48,11 @@ def _toc_tokens(items: Any) -> list[dict]:
     return [{"level": i.level, "id": i.id, "name": i.title, "children": _toc_tokens(i.children)} for i in items]
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+class LogRecords(logging.Handler):
+    """Keeps the log records at `level` and above (MkDocs' warnings during a build or a page render)."""
+
+    def __init__(self, level: int = logging.DEBUG) -> None:
+        super().__init__(level)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -122,7 +124,7 @@ class RenderCache:
                 self.hits += 1
                 return
             self.misses += 1
-            records = _Records()
+            records = LogRecords()
             logger = logging.getLogger("mkdocs")
             logger.addHandler(records)
             try:

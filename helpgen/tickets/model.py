@@ -1,7 +1,7 @@
 """The normalised ticket every reader yields, whatever the export format."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
