@@ -85,6 +85,11 @@ def test_new_from_gap(make_kb):
     missing = run("new", kb, "--from-gap", "3")
     assert missing.exit_code == 1
     assert missing.output.endswith("coverage.json: error: no gap 3: the report has 1 gaps, pick one from 1 to 1\n")
+    (kb / ".helpgen" / "coverage" / "coverage.json").write_text(json.dumps({"gaps": []}), encoding="utf-8")
+    none = run("new", kb, "--from-gap", "1")
+    assert (none.exit_code, none.output.split(": ", 1)[1]) == (
+        1, "error: no gap 1: the report has no gaps, so there is nothing to draft; write the article without "
+           "--from-gap\n")
 
 
 def test_new_from_gap_reads_the_last_report_or_report_dir(make_kb, tmp_path):

@@ -52,6 +52,9 @@ def read_gap(kb_root: Path, number: int, report_dir: Path | None = None) -> dict
     gap = next((g for g in gaps if isinstance(g, dict) and str(g.get("id")) == str(number)), None)
     if gap is None and 1 <= number <= len(gaps):
         gap = gaps[number - 1]
+    if gap is None and not gaps:
+        raise ContentError(f"no gap {number}: the report has no gaps, so there is nothing to draft; write the "
+                           "article without --from-gap", shown)
     if gap is None:
         raise ContentError(f"no gap {number}: the report has {len(gaps)} gaps, pick one from 1 to {len(gaps)}", shown)
     if not isinstance(gap, dict):
