@@ -84,6 +84,32 @@ def test_rewrite_drops_stop_words_and_stems_with_wildcard():
     assert rewrite_query("my card hasn't arrived") == "card^1 card* arrived^1 arriv* arriv0card^1"
 
 
+def test_a_stem_of_one_or_two_letters_is_sent_exactly_never_as_a_prefix():
+    # Porter cuts "gas" to "ga" and "use" to "us": `ga*` would match garage, gauge and gallon
+    assert rewrite_query("what gas does my car use") == "gas^2 car^1 car* use^2 car0ga^1 car0us^1"
+    assert rewrite_query("my ID was rejected") == "id^2 rejected^1 reject* id0reject^1"
+
+
+def test_a_short_stem_query_finds_the_word_not_words_that_start_like_it(tmp_path):
+    from helpgen.kb.load import load_kb
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "helpgen.yml").write_text("name: Test Help\nsite_url: https://help.test.example/\n", encoding="utf-8")
+    for name, title, body in (("fill", "Which gas to fill up with", "Use the gas your manual names."),
+                              ("garage", "Garage opening hours", "The garage and its gauges, gallons and gaskets.")):
+        (tmp_path / "articles" / f"{name}.md").write_text(
+            f"---\ntitle: {title}\nlevel: beginner\n---\n\n{body}\n", encoding="utf-8")
+    kb, _ = load_kb(tmp_path)
+    assert [h.id for h in search(build_index(kb), "gas")] == ["fill"]
+
+
+def test_python_stems_like_the_browser():
+    # helpgen-stemmer.js is lunr.js's stemmer: a final y turns into i only after a consonant
+    assert [site_index.stem(w) for w in ("money", "days", "delayed", "cry", "flying", "charged")] == \
+        ["money", "day", "delay", "cri", "fli", "charg"]
+    assert site_index.word_pairs(["adding", "money"]) == ["ad0money"]  # what helpgen-search.js sends
+
+
 def test_adjacent_words_make_one_pair_token_in_any_order():
     assert site_index.word_pairs(["arrived", "card"]) == site_index.word_pairs(["card", "arrived"]) == ["arriv0card"]
     assert site_index.word_pairs(["card", "cards"]) == []  # the same stem twice is no phrase

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from lunr.builder import Builder
-from lunr.stemmer import stemmer as lunr_stemmer
 from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import site_index
-from helpgen.text import CJK_RUN, QUERY_STOP_WORDS_EN, stem
+from helpgen.search.site_index import browser_stemmer, stem
+from helpgen.text import CJK_RUN, QUERY_STOP_WORDS_EN
 
 SEP = re.compile(site_index.SEPARATOR_JS.replace(r"\u200b", "\u200b"))
 HAN_RUN = CJK_RUN
@@ -109,8 +109,8 @@ def build_index(kb: KnowledgeBase, lang: str = "", docs: Sequence[dict] | None =
     if not docs:
         return SearchIndex(None, {}, pages, lang)
     builder = Builder()
-    builder.pipeline.add(stop_word_filter, lunr_stemmer)  # as plugin_config_for: no trimmer
-    builder.search_pipeline.add(lunr_stemmer)
+    builder.pipeline.add(stop_word_filter, browser_stemmer)  # as plugin_config_for: no trimmer
+    builder.search_pipeline.add(browser_stemmer)
     builder.b(0)
     builder.ref("location")
     for name, boost in site_index.FIELDS.items():
@@ -144,6 +144,9 @@ def message_terms(query: str, messages: dict[str, str]) -> list[str]:
             if key.strip() == message or (" " in message and f" {message} " in key)]
 
 
+MIN_PREFIX = 3  # a Porter stem shorter than this is sent as an exact word, never as a prefix
+
+
 def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = frozenset(),
                   messages: dict[str, str] | None = None) -> str:
     """What helpgen-search.js sends to Material's worker instead of the typed query."""
@@ -162,6 +165,8 @@ def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = fro
     for word in words:
         if not word.isascii():
             term = word
+        elif len(stem(word)) < MIN_PREFIX:  # "gas" -> ga*, "use" -> us* would find garage, usual
+            term = word + "^2"  # exact only, weighing what an exact match of both terms weighs
         else:  # the word itself (stemmed by lunr, exact match) plus its stem as a prefix: docs/search.md
             if word + "^1" not in out:
                 out.append(word + "^1")

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+
+from lunr.pipeline import Pipeline
+from lunr.stemmer import PorterStemmer
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.kb.search_terms import SearchTerms, load_search_terms
 from helpgen.text import (CJK, CJK_RUN, CJK_WORD, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba,
-                          split_words, stem)
+                          split_words)
 from helpgen.urls import site_article_url
 
 # Field boosts (lunr field boosts multiply a field's BM25 score). Measured with the e2e questions
@@ -139,6 +143,32 @@ def article_fields(kb: KnowledgeBase, article: Article, lang: str) -> dict[str, 
                                lang),
     }
 
+
+class _BrowserStemmer(PorterStemmer):
+    """lunr.py's Porter stemmer with lunr.js's step 1c, so Python stems every word as the browser
+    does: lunr.py turns a final y after a vowel into i ("money" -> monei, "day" -> dai), lunr.js
+    only after a consonant ("cry" -> cri, "money" -> money)."""
+
+    def step1c(self) -> None:
+        if self.ends("y") and self.k - 1 > self.k0 and self.b[self.k - 1] not in "aeiou":
+            self.b = self.b[: self.k] + "i" + self.b[self.k + 1:]
+
+
+_BROWSER_STEMMER = _BrowserStemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Porter stem of an ASCII word exactly as Material's lunr.js (and helpgen-stemmer.js) make it."""
+    return _BROWSER_STEMMER.stem(word) if word.isascii() else word
+
+
+def browser_stemmer(token, i=None, tokens=None):
+    """lunr.py pipeline function: `stem` (the browser's stemmer) on each token."""
+    return token.update(lambda text, metadata=None: stem(text))
+
+
+Pipeline.register_function(browser_stemmer, "helpgenStemmer")
 
 PAIR_JOIN = "0"  # joins a pair's stems into one index token (kept whole by the separator and the stemmer)
 _ALPHA = re.compile(r"^[a-z]+$")

@@ -214,3 +214,19 @@ def test_placeholder_is_readable_on_a_phone(browser, served, sample_site, width)
     context.close()
     assert box_width <= width
     assert (fits["fits"] and fits["size"] >= 12) or hint_text == text, (fits, hint_text)
+
+
+REWRITE_QUERIES = ["Why was I charged twice?", "my card hasn't arrived", "what gas does my car use",
+                   "my ID was rejected", "adding money failed", "top up using my bank account instead of a card"]
+
+
+def test_the_browser_rewrites_queries_as_helpgen_search_does(search, served):
+    """helpgen-search.js and helpgen.search.index.rewrite_query send the same terms to lunr."""
+    from helpgen.search.index import build_index, rewrite_query
+    from helpgen.kb.load import load_kb
+
+    search.query("card")  # the index (and its config.helpgen) is loaded
+    idx = build_index(load_kb(REPO / "sample_kb")[0])
+    got = [search.page.evaluate("q => window.helpgenRewriteQuery(q)", q) for q in REWRITE_QUERIES]
+    assert got == [rewrite_query(q, "en", frozenset(), idx.messages) for q in REWRITE_QUERIES]
+    assert got[2].split()[0] == "gas^2"  # a 1-2 letter stem ("ga") is sent exactly, not as `ga*`

@@ -101,8 +101,12 @@
     var words = text.split(SEP).filter(function (word) { return word && !stops[word]; });
     words.forEach(function (word) {
       var terms = [word];
-      if (/^[\x00-\x7f]+$/.test(word) && typeof porterStem === "function")
-        terms = [word + "^1", porterStem(word) + "*"];  /* exact (lunr stems it) + stem prefix */
+      if (/^[\x00-\x7f]+$/.test(word) && typeof porterStem === "function") {
+        var root = porterStem(word);
+        /* exact (lunr stems it) + stem prefix; a stem of 1-2 letters is no prefix ("gas" -> ga*
+           would find garage, gauge): the word alone, at the weight of both (index.py MIN_PREFIX) */
+        terms = root.length < 3 ? [word + "^2"] : [word + "^1", root + "*"];
+      }
       terms.forEach(function (term) { if (out.indexOf(term) < 0) out.push(term); });
     });
     wordPairs(words).forEach(function (t) { if (out.indexOf(t + "^1") < 0) out.push(t + "^1"); });
