@@ -16,7 +16,7 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
                                     article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
                                     vocab_share)
 from helpgen.kb.model import KnowledgeBase
@@ -280,7 +280,7 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     if covered is None:
         cal.mode = "text"
-        covered = ex_sim >= cal.min_similarity
+        covered = _text_verdict(articles, space, X, ex_sim, r_art, cal, seed)
         article = np.where(covered, r_art, -1)
         best_sim = ex_sim
     else:
@@ -303,6 +303,19 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     out["off_topic"] = off & ~covered
     out["above_floor"] = best_sim >= cal.floor_similarity
     return out
+
+
+def _text_verdict(articles, space, X, ex_sim, article, cal: Calibration, seed) -> np.ndarray:
+    """Text-only verdicts: each routed ticket judged with its most similar tickets (match.TopicEvidence),
+    calibrated by the KB's questions; with too few questions, the ticket's own best example similarity."""
+    topic = TopicEvidence(articles, space, X, seed)
+    if not topic.calibrate(cal):
+        return ex_sim >= cal.min_similarity
+    rows = np.flatnonzero(article >= 0)
+    covered = np.zeros(X.shape[0], bool)
+    sim, expl = topic.scores(X, ex_sim, article, rows)
+    covered[rows] = topic.combine(sim, expl) >= cal.min_topic
+    return covered
 
 
 SUPPORT_PCT = 1  # percentile of linked tickets' article support under which a ticket is off-topic
