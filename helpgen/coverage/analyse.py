@@ -280,7 +280,16 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     if covered is None:
         cal.mode = "text"
-        covered = _text_verdict(articles, space, X, ex_sim, r_art, cal, seed)
+        topic = TopicEvidence(articles, space, X, seed)
+        if topic.calibrate(cal):
+            covered = _topic_verdict(topic, X, ex_sim, r_art)
+            for _ in range(SELF_TRAIN):  # the log teaches the router: tickets called covered, as routed
+                teach = np.where(linked >= 0, linked, np.where(covered, r_art, -1))
+                router, raw = _train_router(articles, ex, X_art, X, texts, teach, seed)
+                r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
+                covered = _topic_verdict(topic, X, ex_sim, r_art)
+        else:
+            covered = ex_sim >= cal.min_similarity
         article = np.where(covered, r_art, -1)
         best_sim = ex_sim
     else:
@@ -305,16 +314,15 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     return out
 
 
-def _text_verdict(articles, space, X, ex_sim, article, cal: Calibration, seed) -> np.ndarray:
-    """Text-only verdicts: each routed ticket judged with its most similar tickets (match.TopicEvidence),
-    calibrated by the KB's questions; with too few questions, the ticket's own best example similarity."""
-    topic = TopicEvidence(articles, space, X, seed)
-    if not topic.calibrate(cal):
-        return ex_sim >= cal.min_similarity
+SELF_TRAIN = 1  # text-only mode: times the router is taught again by the tickets it calls covered
+
+
+def _topic_verdict(topic: TopicEvidence, X, ex_sim, article) -> np.ndarray:
+    """Text-only verdicts: each routed ticket judged with its most similar tickets (match.TopicEvidence)."""
     rows = np.flatnonzero(article >= 0)
     covered = np.zeros(X.shape[0], bool)
     sim, expl = topic.scores(X, ex_sim, article, rows)
-    covered[rows] = topic.combine(sim, expl) >= cal.min_topic
+    covered[rows] = topic.combine(sim, expl) >= topic.threshold
     return covered
 
 

@@ -386,7 +386,7 @@ class TopicEvidence:
         pos_ex, neg_ex = self._explained(B, nb, P_own), self._explained(B, nb, self.P[rival])
         self.ref_sim, self.ref_ex = neg_sim, neg_ex
         pos, neg = self.combine(pos_sim, pos_ex), self.combine(neg_sim, neg_ex)
-        cal.min_topic = _youden(pos, neg)
+        cal.min_topic = self.threshold = _youden(pos, neg)
         cal.notes.append(f"{len(qs)} article questions placed in the log with their {self.k} most similar tickets: "
                          f"a ticket is covered when its topic (it and its {self.k} most similar tickets) is as near "
                          "an article, and as much explained by the article it is routed to, as the best separating "
