@@ -262,6 +262,7 @@ def calibrate_text(articles: Sequence[Article], space: TextSpace) -> Calibration
 
 NEIGHBOURS = 10  # text-only mode: each ticket is judged with this many of its most similar tickets
 NEIGHBOUR_POOL = 5_000  # ... drawn from a sample of the log this big
+MIN_QUESTIONS = 20  # fewer article questions than this: too few to calibrate on (own similarity alone)
 
 
 def per_article_best(S: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
@@ -286,7 +287,8 @@ class TopicEvidence:
     A question is short and words vary, so one ticket's similarity to the nearest article says little; but a
     log holds many tickets of each topic. Each ticket is judged with its NEIGHBOURS most similar tickets
     (from a pool sampled from the log) on two things:
-    - `similarity`: the mean, over the ticket and its neighbours, of the best cosine to an article example;
+    - `similarity`: the mean, over the ticket and its neighbours (those sharing a word with it), of the best
+      cosine to an article example;
     - `explained`: the IDF-weighted share of the topic's words (said by at least two of the ticket and its
       neighbours) that its routed article uses.
     Both are calibrated by the KB's own questions placed in the log: each question, with its neighbours from
@@ -312,12 +314,12 @@ class TopicEvidence:
         self.Sp = per_article_best((self.Xp @ self.E.T).toarray(), self.owner, len(articles))
         self.best_p = self.Sp.max(1) if len(articles) else np.zeros(len(self.pool), np.float32)
 
-    def neighbours(self, Q: sparse.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
-        """Pool positions of the k most similar pool tickets of each row of Q (`rows`: Q's rows are these log
-        tickets, which never count as their own neighbours)."""
-        out = np.zeros((Q.shape[0], self.k), int)
+    def neighbours(self, Q: sparse.csr_matrix, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(pool positions, cosines) of the k most similar pool tickets of each row of Q (`rows`: Q's rows are
+        these log tickets, which never count as their own neighbours)."""
+        out, sims = np.zeros((Q.shape[0], self.k), int), np.zeros((Q.shape[0], self.k), np.float32)
         if not self.k:
-            return out
+            return out, sims
         where = {int(r): j for j, r in enumerate(self.pool)}
         R = self.Xp.T.tocsc()
         for i in range(0, Q.shape[0], 2000):
@@ -326,8 +328,15 @@ class TopicEvidence:
                 for j, r in enumerate(rows[i:i + 2000]):
                     if int(r) in where:
                         S[j, where[int(r)]] = -1.0
-            out[i:i + 2000] = np.argpartition(-S, self.k - 1, axis=1)[:, :self.k]
-        return out
+            top = np.argpartition(-S, self.k - 1, axis=1)[:, :self.k]
+            out[i:i + 2000], sims[i:i + 2000] = top, np.maximum(np.take_along_axis(S, top, 1), 0.0)
+        return out, sims
+
+    def _mean(self, own: np.ndarray, theirs: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Mean of the row's own value and its neighbours' (a neighbour sharing no word with it, as in a small
+        log, does not count)."""
+        w = (w > 0).astype(np.float32)
+        return (own + (theirs * w).sum(1)) / (1.0 + w.sum(1))
 
     def _explained(self, B: sparse.csr_matrix, nb: np.ndarray, P: sparse.csr_matrix) -> np.ndarray:
         """Share of the topic's words (in 2+ of the row and its neighbours; the row's own words when none)
@@ -349,17 +358,17 @@ class TopicEvidence:
         sim, expl = np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
         for i in range(0, len(rows), 50_000):
             part = rows[i:i + 50_000]
-            nb = self.neighbours(X[part], part)
-            sim[i:i + len(part)] = (best[part] + self.best_p[nb].sum(1)) / (1 + self.k)
+            nb, w = self.neighbours(X[part], part)
+            sim[i:i + len(part)] = self._mean(best[part], self.best_p[nb], w)
             art = np.maximum(article[part], 0)
             e = self._explained(self.binary(X[part]), nb, self.P[art])
             expl[i:i + len(part)] = np.where(article[part] >= 0, e, 0.0)
         return sim, expl
 
     def calibrate(self, cal: "Calibration", limit: int = 5000) -> bool:
-        """Set cal.min_topic (and the reference scores) from the KB's questions; False with under 20 questions."""
+        """Set cal.min_topic (and the reference scores) from the KB's questions; False with under MIN_QUESTIONS."""
         qs = [(i, q) for i, a in enumerate(self.articles) for q in a.questions if tokens(q)][:limit]
-        if len(qs) < 20 or not self.k:
+        if len(qs) < MIN_QUESTIONS or not self.k:
             return False
         texts = [t for a in self.articles for t in match_examples(a)]
         where: dict[str, list[int]] = {}
@@ -371,15 +380,15 @@ class TopicEvidence:
         for r, (_, q) in enumerate(qs):
             S[r, where.get(q, [])] = -1.0  # the KB without this question
         per = per_article_best(S, self.owner, len(self.articles))
-        nb = self.neighbours(Q)
+        nb, w = self.neighbours(Q)
         rows = np.arange(len(qs))
         other = per.copy()
         other[rows, own] = -np.inf
         rival = other.argmax(1)  # the article the question goes to when its own is gone
-        pos_sim = (per.max(1) + self.best_p[nb].sum(1)) / (1 + self.k)
+        pos_sim = self._mean(per.max(1), self.best_p[nb], w)
         nb_other = self.Sp[nb]  # questions x k x articles
         nb_other[rows[:, None], np.arange(self.k)[None, :], own[:, None]] = -np.inf
-        neg_sim = (other.max(1) + nb_other.max(2).sum(1)) / (1 + self.k)
+        neg_sim = self._mean(other.max(1), nb_other.max(2), w)
         B = self.binary(Q)
         P_own = self.binary(self.space.transform([tokens(article_profile(self.articles[i], drop_question=q), None)
                                                   for i, q in qs]))
