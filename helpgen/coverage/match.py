@@ -311,7 +311,10 @@ class TopicEvidence:
         self.P = self.binary(space.transform([tokens(article_profile(a), None) for a in articles]))
         self.Xp = X[self.pool]
         self.Bp = self.binary(self.Xp)
-        self.Sp = per_article_best((self.Xp @ self.E.T).toarray(), self.owner, len(articles))
+        step = max(100, 10_000_000 // max(self.E.shape[0], 1))  # dense blocks of at most ~40 MB
+        self.Sp = np.vstack([per_article_best((self.Xp[i:i + step] @ self.E.T).toarray(), self.owner, len(articles))
+                             for i in range(0, len(self.pool), step)]) if len(self.pool) else \
+            np.zeros((0, len(articles)), np.float32)
         self.best_p = self.Sp.max(1) if len(articles) else np.zeros(len(self.pool), np.float32)
 
     def neighbours(self, Q: sparse.csr_matrix, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -386,9 +389,12 @@ class TopicEvidence:
         other[rows, own] = -np.inf
         rival = other.argmax(1)  # the article the question goes to when its own is gone
         pos_sim = self._mean(per.max(1), self.best_p[nb], w)
-        nb_other = self.Sp[nb]  # questions x k x articles
-        nb_other[rows[:, None], np.arange(self.k)[None, :], own[:, None]] = -np.inf
-        neg_sim = self._mean(other.max(1), nb_other.max(2), w)
+        nb_best = np.zeros(nb.shape, np.float32)  # each neighbour's best article but the question's own
+        for i in range(0, len(qs), 500):
+            block = self.Sp[nb[i:i + 500]]  # questions x k x articles
+            block[np.arange(len(block))[:, None], np.arange(self.k)[None, :], own[i:i + 500, None]] = -np.inf
+            nb_best[i:i + 500] = block.max(2)
+        neg_sim = self._mean(other.max(1), nb_best, w)
         B = self.binary(Q)
         P_own = self.binary(self.space.transform([tokens(article_profile(self.articles[i], drop_question=q), None)
                                                   for i, q in qs]))
