@@ -240,3 +240,49 @@ def test_words_every_ticket_of_an_export_carries_do_not_hide_its_answers():
     assert list(b.rows.verdict) == list(a.rows.verdict) and list(b.rows.article) == list(a.rows.article)
     assert any("zzformfield" in note for note in b.data["calibration"]["notes"])
     assert not any("no article" in note for note in a.data["calibration"]["notes"])
+
+
+def _text_only_log():
+    """The fixture's tickets with no replies and no links: a team's first export."""
+    return [ticket(t.id, t.text, n, reply=None, status="open") for n, t in enumerate(history())]
+
+
+def test_text_only_verdicts_judge_each_ticket_with_its_most_similar_tickets(monkeypatch):
+    from helpgen.coverage import match
+
+    docs = [f"{aid}-{i}" for aid, ps in PHRASES.items() for i in range(len(ps))]
+    monkeypatch.setattr(match, "MIN_QUESTIONS", 18)  # the fixture KB has 18 questions
+    result = analyse(make_kb(), _text_only_log())
+    cal = result.data["calibration"]
+    assert cal["mode"] == "text" and cal["min_topic"] is not None
+    assert any("most similar tickets" in n for n in cal["notes"])
+    v = verdicts(result)
+    right = sum(v[t][0] and v[t][1] == t.rsplit("-", 1)[0] for t in docs)
+    assert right >= 0.85 * len(docs), right
+    assert not any(v[f"gap-{i}"][0] for i in range(len(GAP)))
+    assert not any(v[f"ood-{i}"][0] for i in range(len(OFF_TOPIC)))
+    # too few KB questions to calibrate the topic rule: each ticket is judged on its own similarity, and
+    # apple-pay questions that share a word or two with an article pass
+    monkeypatch.setattr(match, "MIN_QUESTIONS", 19)
+    alone = analyse(make_kb(), _text_only_log())
+    assert alone.data["calibration"]["min_topic"] is None
+    assert not any("most similar tickets" in n for n in alone.data["calibration"]["notes"])
+    v_alone = verdicts(alone)
+    assert any(v_alone[f"gap-{i}"][0] for i in range(len(GAP)))
+
+
+def test_topic_evidence_neighbours_never_include_the_ticket_itself():
+    from helpgen.coverage.match import TopicEvidence
+
+    kb = make_kb()
+    texts = [p for ps in PHRASES.values() for p in ps] + GAP
+    space = _space([a.title + " " + " ".join(a.questions) + " " + a.body for a in kb.articles] + texts)
+    X = space.transform([tokens(t) for t in texts])
+    topic = TopicEvidence(list(kb.articles), space, X, k=3)
+    rows = np.arange(X.shape[0])
+    nb, sims = topic.neighbours(X, rows)
+    assert nb.shape == sims.shape == (len(texts), 3) and (sims >= 0).all()
+    assert not (topic.pool[nb] == rows[:, None]).any()
+    # the apple-pay tickets' neighbours are other apple-pay tickets
+    gap_rows = rows[-len(GAP):]
+    assert (topic.pool[nb[gap_rows]] >= len(texts) - len(GAP)).mean() > 0.9

@@ -16,7 +16,7 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
                                     article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
                                     vocab_share)
 from helpgen.kb.model import KnowledgeBase
@@ -280,7 +280,16 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
     if covered is None:
         cal.mode = "text"
-        covered = ex_sim >= cal.min_similarity
+        topic = TopicEvidence(articles, space, X, seed)
+        if topic.calibrate(cal):
+            covered = _topic_verdict(topic, X, ex_sim, r_art)
+            for _ in range(SELF_TRAIN):  # the log teaches the router: tickets called covered, as routed
+                teach = np.where(linked >= 0, linked, np.where(covered, r_art, -1))
+                router, raw = _train_router(articles, ex, X_art, X, texts, teach, seed)
+                r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
+                covered = _topic_verdict(topic, X, ex_sim, r_art)
+        else:
+            covered = ex_sim >= cal.min_similarity
         article = np.where(covered, r_art, -1)
         best_sim = ex_sim
     else:
@@ -303,6 +312,18 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     out["off_topic"] = off & ~covered
     out["above_floor"] = best_sim >= cal.floor_similarity
     return out
+
+
+SELF_TRAIN = 1  # text-only mode: times the router is taught again by the tickets it calls covered
+
+
+def _topic_verdict(topic: TopicEvidence, X, ex_sim, article) -> np.ndarray:
+    """Text-only verdicts: each routed ticket judged with its most similar tickets (match.TopicEvidence)."""
+    rows = np.flatnonzero(article >= 0)
+    covered = np.zeros(X.shape[0], bool)
+    sim, expl = topic.scores(X, ex_sim, article, rows)
+    covered[rows] = topic.combine(sim, expl) >= topic.threshold
+    return covered
 
 
 SUPPORT_PCT = 1  # percentile of linked tickets' article support under which a ticket is off-topic

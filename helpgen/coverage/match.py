@@ -161,12 +161,13 @@ class Calibration:
     min_neighbour: float = 0.0  # history: a ticket unlike every handled ticket is off-topic
     min_support: float = 0.0  # history: share of a ticket's words its article must explain
     min_domain: float | None = None  # off-topic below this domain score (DomainWords); None = rule not used
+    min_topic: float | None = None  # text-only: covered from this topic score (TopicEvidence); None = not used
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         keys = ("mode", "min_similarity", "floor_similarity", "min_vocab_share", "true_median",
                 "other_median", "questions", "gap_ratio", "link_rate", "min_neighbour", "min_support", "min_domain",
-                "notes")
+                "min_topic", "notes")
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in ((k, getattr(self, k)) for k in keys)}
 
 
@@ -257,6 +258,160 @@ def calibrate_text(articles: Sequence[Article], space: TextSpace) -> Calibration
         cal.notes.append(f"off-topic below {cal.min_vocab_share:.2f} known words (IDF-weighted): 5th percentile of "
                          "article questions against the other articles' vocabulary, kept within 0.3-0.5")
     return cal
+
+
+NEIGHBOURS = 10  # text-only mode: each ticket is judged with this many of its most similar tickets
+NEIGHBOUR_POOL = 5_000  # ... drawn from a sample of the log this big
+MIN_QUESTIONS = 20  # fewer article questions than this: too few to calibrate on (own similarity alone)
+
+
+def per_article_best(S: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
+    """Dense rows x articles: the best similarity of each row to each article's examples (-1 when it has none)."""
+    out = np.full((S.shape[0], k), -1.0, np.float32)
+    for a in range(k):
+        cols = np.flatnonzero(owner == a)
+        if len(cols):
+            out[:, a] = S[:, cols].max(1)
+    return out
+
+
+def _log_rank(ref: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """log of the share of `ref` at or below each x (how ordinary x is among the reference values)."""
+    r = np.sort(ref)
+    return np.log((1.0 + np.searchsorted(r, x, side="right")) / (1.0 + len(r)))
+
+
+class TopicEvidence:
+    """Text-only verdicts judged on a ticket's topic rather than on its own few words.
+
+    A question is short and words vary, so one ticket's similarity to the nearest article says little; but a
+    log holds many tickets of each topic. Each ticket is judged with its NEIGHBOURS most similar tickets
+    (from a pool sampled from the log) on two things:
+    - `similarity`: the mean, over the ticket and its neighbours (those sharing a word with it), of the best
+      cosine to an article example;
+    - `explained`: the IDF-weighted share of the topic's words (said by at least two of the ticket and its
+      neighbours) that its routed article uses.
+    Both are calibrated by the KB's own questions placed in the log: each question, with its neighbours from
+    the same pool, is scored against the KB without the question (it is answered) and against the KB without
+    its article (a gap whose neighbours are the tickets of that article); a ticket is covered when the sum of
+    its two log-ranks among the second kind of scores passes the threshold that best separates both kinds.
+    """
+
+    def __init__(self, articles: Sequence[Article], space: TextSpace, X: sparse.csr_matrix,
+                 seed: int = 0, k: int = NEIGHBOURS, pool: int = NEIGHBOUR_POOL) -> None:
+        rng = np.random.default_rng(seed + 4)
+        n = X.shape[0]
+        self.pool = np.sort(rng.choice(n, min(n, pool), replace=False))
+        self.k = max(0, min(k, len(self.pool) - 1))
+        self.space, self.articles = space, articles
+        uni = np.array([" " not in str(f) for f in space.feature_names()], np.float32)
+        self.idf = (space.vec.idf_ * uni).astype(np.float32)
+        self.binary = lambda M: sparse.csr_matrix(((M > 0).astype(np.float32)).multiply(uni))
+        self.E, self.owner = example_matrix(articles, space)
+        self.P = self.binary(space.transform([tokens(article_profile(a), None) for a in articles]))
+        self.Xp = X[self.pool]
+        self.Bp = self.binary(self.Xp)
+        step = max(100, 10_000_000 // max(self.E.shape[0], 1))  # dense blocks of at most ~40 MB
+        self.Sp = np.vstack([per_article_best((self.Xp[i:i + step] @ self.E.T).toarray(), self.owner, len(articles))
+                             for i in range(0, len(self.pool), step)]) if len(self.pool) else \
+            np.zeros((0, len(articles)), np.float32)
+        self.best_p = self.Sp.max(1) if len(articles) else np.zeros(len(self.pool), np.float32)
+
+    def neighbours(self, Q: sparse.csr_matrix, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(pool positions, cosines) of the k most similar pool tickets of each row of Q (`rows`: Q's rows are
+        these log tickets, which never count as their own neighbours)."""
+        out, sims = np.zeros((Q.shape[0], self.k), int), np.zeros((Q.shape[0], self.k), np.float32)
+        if not self.k:
+            return out, sims
+        where = {int(r): j for j, r in enumerate(self.pool)}
+        R = self.Xp.T.tocsc()
+        for i in range(0, Q.shape[0], 2000):
+            S = (Q[i:i + 2000] @ R).toarray()
+            if rows is not None:
+                for j, r in enumerate(rows[i:i + 2000]):
+                    if int(r) in where:
+                        S[j, where[int(r)]] = -1.0
+            top = np.argpartition(-S, self.k - 1, axis=1)[:, :self.k]
+            out[i:i + 2000], sims[i:i + 2000] = top, np.maximum(np.take_along_axis(S, top, 1), 0.0)
+        return out, sims
+
+    def _mean(self, own: np.ndarray, theirs: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Mean of the row's own value and its neighbours' (a neighbour sharing no word with it, as in a small
+        log, does not count)."""
+        w = (w > 0).astype(np.float32)
+        return (own + (theirs * w).sum(1)) / (1.0 + w.sum(1))
+
+    def _explained(self, B: sparse.csr_matrix, nb: np.ndarray, P: sparse.csr_matrix) -> np.ndarray:
+        """Share of the topic's words (in 2+ of the row and its neighbours; the row's own words when none)
+        that P's rows (one article each) use, IDF-weighted."""
+        m = B.shape[0]
+        M = sparse.csr_matrix((np.ones(nb.size, np.float32), (np.repeat(np.arange(m), nb.shape[1]), nb.ravel())),
+                              shape=(m, len(self.pool)))
+        counts = (M @ self.Bp + B).tocsr()
+        counts.data = (counts.data >= 2).astype(np.float32)
+        counts.eliminate_zeros()
+        none = (np.asarray(counts.sum(1)).ravel() == 0).astype(np.float32)
+        W = sparse.csr_matrix((counts + sparse.diags(none) @ B).multiply(self.idf))
+        num = np.asarray(W.multiply(P).sum(1)).ravel()
+        return num / np.maximum(np.asarray(W.sum(1)).ravel(), 1e-9)
+
+    def scores(self, X: sparse.csr_matrix, best: np.ndarray, article: np.ndarray,
+               rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(similarity, explained) of the log tickets `rows` (X's rows), routed to `article` (-1: none)."""
+        sim, expl = np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
+        for i in range(0, len(rows), 50_000):
+            part = rows[i:i + 50_000]
+            nb, w = self.neighbours(X[part], part)
+            sim[i:i + len(part)] = self._mean(best[part], self.best_p[nb], w)
+            art = np.maximum(article[part], 0)
+            e = self._explained(self.binary(X[part]), nb, self.P[art])
+            expl[i:i + len(part)] = np.where(article[part] >= 0, e, 0.0)
+        return sim, expl
+
+    def calibrate(self, cal: "Calibration", limit: int = 5000) -> bool:
+        """Set cal.min_topic (and the reference scores) from the KB's questions; False with under MIN_QUESTIONS."""
+        qs = [(i, q) for i, a in enumerate(self.articles) for q in a.questions if tokens(q)][:limit]
+        if len(qs) < MIN_QUESTIONS or not self.k:
+            return False
+        texts = [t for a in self.articles for t in match_examples(a)]
+        where: dict[str, list[int]] = {}
+        for row, t in enumerate(texts):
+            where.setdefault(t, []).append(row)
+        Q = normalize(self.space.transform([tokens(q) for _, q in qs]))
+        own = np.array([i for i, _ in qs])
+        S = (Q @ self.E.T).toarray()
+        for r, (_, q) in enumerate(qs):
+            S[r, where.get(q, [])] = -1.0  # the KB without this question
+        per = per_article_best(S, self.owner, len(self.articles))
+        nb, w = self.neighbours(Q)
+        rows = np.arange(len(qs))
+        other = per.copy()
+        other[rows, own] = -np.inf
+        rival = other.argmax(1)  # the article the question goes to when its own is gone
+        pos_sim = self._mean(per.max(1), self.best_p[nb], w)
+        nb_best = np.zeros(nb.shape, np.float32)  # each neighbour's best article but the question's own
+        for i in range(0, len(qs), 500):
+            block = self.Sp[nb[i:i + 500]]  # questions x k x articles
+            block[np.arange(len(block))[:, None], np.arange(self.k)[None, :], own[i:i + 500, None]] = -np.inf
+            nb_best[i:i + 500] = block.max(2)
+        neg_sim = self._mean(other.max(1), nb_best, w)
+        B = self.binary(Q)
+        P_own = self.binary(self.space.transform([tokens(article_profile(self.articles[i], drop_question=q), None)
+                                                  for i, q in qs]))
+        pos_ex, neg_ex = self._explained(B, nb, P_own), self._explained(B, nb, self.P[rival])
+        self.ref_sim, self.ref_ex = neg_sim, neg_ex
+        pos, neg = self.combine(pos_sim, pos_ex), self.combine(neg_sim, neg_ex)
+        cal.min_topic = self.threshold = _youden(pos, neg)
+        cal.notes.append(f"{len(qs)} article questions placed in the log with their {self.k} most similar tickets: "
+                         f"a ticket is covered when its topic (it and its {self.k} most similar tickets) is as near "
+                         "an article, and as much explained by the article it is routed to, as the best separating "
+                         f"threshold between those questions with their article ({np.median(pos):.2f}) and "
+                         f"without it ({np.median(neg):.2f}) puts it (sum of log-ranks, from {cal.min_topic:.2f})")
+        return True
+
+    def combine(self, sim: np.ndarray, expl: np.ndarray) -> np.ndarray:
+        """Sum of log-ranks among the questions scored without their article (higher = more covered)."""
+        return _log_rank(self.ref_sim, sim) + _log_rank(self.ref_ex, expl)
 
 
 class _RestVocab:
