@@ -74,7 +74,10 @@ def _time_search(spent: dict) -> None:
         setattr(mod, name, timed)
 
 
-def measure_plain(kb_dir: Path, out: Path) -> dict:
+def measure_plain(kb_dir: Path, out: Path, like: bool = False) -> dict:
+    """The reference build. `plain` (the issue's): Material with the folder navigation MkDocs makes by
+    itself, `navigation.prune`, the search plugin and no Markdown extensions. `like` (like for like):
+    the same plus the theme features and Markdown extensions of site_template/mkdocs.yml."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -83,10 +86,13 @@ def measure_plain(kb_dir: Path, out: Path) -> dict:
     work = Path(tempfile.mkdtemp(prefix="plain-"))
     shutil.copytree(kb_dir / "articles", work / "docs")
     (work / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    base = base_config()  # like with like: the theme features and Markdown extensions helpgen sites use
+    base = base_config()
     config = {"site_name": "Plain", "docs_dir": str(work / "docs"), "site_dir": str(out),
-              "theme": {"name": "material", "font": False, "features": base["theme"]["features"]},
-              "plugins": ["search"], "markdown_extensions": base["markdown_extensions"]}
+              "theme": {"name": "material", "font": False, "features": ["navigation.prune"]},
+              "plugins": ["search"], "markdown_extensions": []}
+    if like:
+        config["theme"]["features"] = base["theme"]["features"]
+        config["markdown_extensions"] = base["markdown_extensions"]
     (work / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     t0 = time.perf_counter()
     build(load_config(config_file=str(work / "mkdocs.yml")))

@@ -53,17 +53,19 @@ class Staged:
 
 def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = False,
                insights_dir: Path | None = None, strict: bool = False,
-               progress: Progress | None = None, cache: bool = False) -> BuildResult:
+               progress: Progress | None = None, cache: bool = False, workers: int | None = None) -> BuildResult:
     """Build the site of `kb` into `output`, replacing it only when the build succeeded
     (with `strict`, MkDocs warnings count as failure and the old output stays). With `cache`,
-    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache)."""
+    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache). `workers`:
+    processes that render pages and cut search entries (None: one per CPU for a big enough site;
+    the site is the same byte for byte with any number)."""
     output = Path(output).resolve()
     check_output(kb, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp_site = Path(tempfile.mkdtemp(prefix=f".{output.name}.helpgen-", dir=output.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:
-            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache)
+            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache, workers=workers)
         if strict and result.warnings:
             first = result.warnings[0]
             raise BuildError(f"{len(result.warnings)} mkdocs warning(s) with --strict; the first: {first.message}",
@@ -80,7 +82,8 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
 
 
 def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Progress | None = None,
-               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False) -> BuildResult:
+               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False,
+               workers: int | None = None) -> BuildResult:
     """Stage and build every language (default language at the root, others under LANG/).
     `plugins(staged)` gives extra MkDocs plugin objects for one language's build (the live preview
     records its state with one)."""
@@ -91,11 +94,14 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
                   for lang in languages(kb)]
     counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
-    cached = [RenderCache(cache_dir(kb.root))] if cache else []
-    for staged in all_staged:
-        pages, warnings = run_mkdocs(staged, [*cached, counter, *plugins(staged)])
-        result.pages += pages
-        result.warnings += warnings
+    renderer = RenderCache(cache_dir(kb.root) if cache else None, workers)
+    try:
+        for staged in all_staged:
+            pages, warnings = run_mkdocs(staged, [renderer, counter, *plugins(staged)])
+            result.pages += pages
+            result.warnings += warnings
+    finally:
+        renderer.close()
     finish_site(kb, site_dir, progress)
     return result
 

@@ -11,19 +11,42 @@
 An unchanged page then skips the Markdown conversion and the HTML parsing on the next build; the
 output is the same byte for byte. Deleting the folder is always safe (the next build fills it again);
 `helpgen build --no-cache` neither reads nor writes it.
+
+Both steps are also what MkDocs does one page at a time on one core. With `workers` > 1 the plugin
+renders every page the cache does not have in a pool of worker processes (forked once MkDocs knows
+the site's files and navigation, so each worker holds the same configuration and file list), and
+cuts their search entries there too while MkDocs renders the theme templates. A page's result is
+used only when it was made from exactly the Markdown (or HTML) MkDocs has for it at that point
+(the same content-hash keys as the cache), so the site is the same byte for byte as a build on one
+core; anything else (a page the pool did not see, a worker that failed) is rendered in place.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 CACHE_DIR = Path(".helpgen") / "cache"
 FORMAT = 1  # bump when what is stored changes
+MIN_PARALLEL = 24  # with `workers=None` (as many as the CPUs), fewer pages to render than this stay in-process
+CHUNK = 8  # pages per task sent to a worker
+# (config, files) of the build a worker was forked from; set in the parent just before the fork
+_STATE: tuple[Any, Any] | None = None
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def cache_dir(kb_root: Path) -> Path:
@@ -60,14 +83,122 @@ class LogRecords(logging.Handler):
 
 
 class RenderCache:
-    """An MkDocs plugin object: wraps each page's `render` with a look-up in the cache."""
+    """An MkDocs plugin object: wraps each page's `render`, and the search plugin's indexing of it,
+    with a look-up in the cache (`folder`, None for no cache) and in the results of the worker pool
+    (`workers`: processes; None: as many as the CPUs, for sites of at least MIN_PARALLEL pages)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.root = Path(folder)
-        self.folder = Path(folder) / "render"
-        self.search_folder = Path(folder) / "search"
+    def __init__(self, folder: Path | None, workers: int | None = 1) -> None:
+        self.root = Path(folder) if folder is not None else None
+        self.folder = self.root / "render" if self.root is not None else None
+        self.search_folder = self.root / "search" if self.root is not None else None
+        self.workers = workers
         self.base = ""
         self.hits = self.misses = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.rendered: dict[str, tuple[Future, int]] = {}  # render key -> (its task, place in the task)
+        self.indexed: dict[str, tuple[Future, int]] = {}  # search key -> (its task, place in the task)
+        self.parallel = 0  # pages whose render came from the pool
+
+    # -- the pool -----------------------------------------------------------------------------
+
+    def _start(self, jobs: int, config: Any, files: Any) -> bool:
+        global _STATE
+        workers = default_workers() if self.workers is None else self.workers
+        if workers < 2 or (self.workers is None and jobs < MIN_PARALLEL) or not _fork_ok():
+            return False
+        if self.pool is None:
+            _STATE = (config, files)
+            try:
+                self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+                self.pool.submit(_ping).result()  # fork now, while _STATE is this build's
+            except (OSError, RuntimeError):  # no processes to be had: render in this one
+                self.close()
+                return False
+            finally:
+                _STATE = None
+        return True
+
+    def close(self) -> None:
+        """Stop the worker processes (at the end of the build, or when it failed)."""
+        pool, self.pool = self.pool, None
+        self.rendered, self.indexed = {}, {}
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def on_post_build(self, *, config: Any) -> None:
+        self.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.close()
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> None:
+        """Send every page the cache does not have to the pool, before MkDocs renders them one by one.
+        Only when no other plugin changes a page's Markdown (the key check would then miss anyway)."""
+        from mkdocs.structure.files import InclusionLevel
+        from mkdocs.utils import meta
+
+        events = config.plugins.events
+        if any(getattr(h, "__self__", None) is not self
+               for e in ("pre_page", "page_read_source", "page_markdown") for h in events[e]):
+            return
+        jobs = []
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            if file.page is None:
+                continue
+            try:
+                markdown, _meta = meta.get_data(file.content_string)
+            except (OSError, ValueError):
+                continue  # MkDocs reports it when it reads the page
+            key = self._render_key(file, markdown)
+            if self.folder is None or not (self.folder / key[:2] / f"{key}.json").is_file():
+                jobs.append((key, file.src_uri, markdown))
+        if not jobs or not self._start(len(jobs), config, files):
+            return
+        for at in range(0, len(jobs), CHUNK):
+            chunk = jobs[at:at + CHUNK]
+            future = self.pool.submit(_render_chunk, [(src, md) for _key, src, md in chunk])
+            for place, (key, _src, _md) in enumerate(chunk):
+                self.rendered[key] = (future, place)
+
+    def _index_ahead(self, config: Any, files: Any, index: Any, key_of: Any) -> None:
+        """Cut the search entries of every page the cache does not have in the pool, while MkDocs
+        renders the templates (it asks for them page by page, in `add_entry_from_context`)."""
+        from mkdocs.structure.files import InclusionLevel
+
+        if self.pool is None:
+            return
+        items = []
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            page = file.page
+            if page is None or page.content is None:
+                continue
+            key = key_of(page)
+            if self.search_folder is None or not (self.search_folder / key[:2] / f"{key}.json").is_file():
+                items.append((key, {"url": page.url, "title": page.title, "meta": page.meta,
+                                    "toc": _toc_tokens(page.toc or ()), "content": page.content}))
+        settings = dict(index.config)
+        for at in range(0, len(items), CHUNK):
+            chunk = items[at:at + CHUNK]
+            try:
+                future = self.pool.submit(_index_chunk, settings, [item for _key, item in chunk])
+            except RuntimeError:  # the pool is gone
+                return
+            for place, (key, _item) in enumerate(chunk):
+                self.indexed[key] = (future, place)
+
+    @staticmethod
+    def _take(table: dict[str, tuple[Future, int]], key: str) -> Any:
+        """The pool's result for `key` (None when it has none)."""
+        found = table.pop(key, None)
+        if found is None:
+            return None
+        future, place = found
+        try:
+            return future.result()[place]
+        except Exception:  # a worker died or failed: do it here
+            return None
+
+    # -- MkDocs events ------------------------------------------------------------------------
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> None:
         """Wrap the search plugin's indexing of a page (it runs in `on_page_context`) with a look-up."""
@@ -79,24 +210,35 @@ class RenderCache:
         settings = json.dumps(getattr(index, "config", {}), sort_keys=True, default=repr, ensure_ascii=False)
         base = hashlib.sha256(f"{FORMAT}\n{_versions()}\n{settings}".encode("utf-8")).hexdigest()
 
-        def add_entry_from_context(page: Any) -> None:
+        def key_of(page: Any) -> str:
             parts = [base, page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=repr,
                                                                  ensure_ascii=False),
                      json.dumps(_toc_tokens(page.toc or ()), ensure_ascii=False), page.content or ""]
-            key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-            path = self.search_folder / key[:2] / f"{key}.json"
-            try:
-                entries = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
-                    index.entries.extend(entries)
-                    return
-            except (OSError, ValueError):
-                pass  # missing or damaged: index the page again
+            return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+        def add_entry_from_context(page: Any) -> None:
+            key = key_of(page)
+            path = self.search_folder / key[:2] / f"{key}.json" if self.search_folder is not None else None
+            entries = self._take(self.indexed, key)
+            if entries is None and path is not None:
+                try:
+                    entries = json.loads(path.read_text(encoding="utf-8"))
+                    if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+                        index.entries.extend(entries)
+                        return
+                except (OSError, ValueError):
+                    pass  # missing or damaged: index the page again
+                entries = None
             start = len(index.entries)
-            original(page)
-            _write(path, index.entries[start:])
+            if entries is not None:
+                index.entries.extend(entries)
+            else:
+                original(page)
+            if path is not None:
+                _write(path, index.entries[start:])
 
         index.add_entry_from_context = add_entry_from_context
+        self._index_ahead(config, files, index, key_of)
 
     def on_files(self, files: Any, *, config: Any) -> None:
         site = sorted((f.src_uri, f.url) for f in files)
@@ -105,6 +247,8 @@ class RenderCache:
                     "validation": str(config["validation"]), "site": site}
         blob = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
         self.base = hashlib.sha256(f"{FORMAT}\n{_versions()}\n{blob}".encode("utf-8")).hexdigest()
+        if self.root is None:
+            return
         try:  # the cache ignores itself in git, as .pytest_cache does
             self.root.mkdir(parents=True, exist_ok=True)
             ignore = self.root / ".gitignore"
@@ -113,14 +257,23 @@ class RenderCache:
         except OSError:
             pass
 
+    def _render_key(self, file: Any, markdown: str) -> str:
+        return hashlib.sha256(f"{self.base}\n{file.src_uri}\n{file.url}\n{markdown}".encode("utf-8")).hexdigest()
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> None:
         original = page.render
-        key = hashlib.sha256(f"{self.base}\n{page.file.src_uri}\n{page.file.url}\n{markdown}".encode("utf-8")).hexdigest()
-        path = self.folder / key[:2] / f"{key}.json"
+        key = self._render_key(page.file, markdown)
+        path = self.folder / key[:2] / f"{key}.json" if self.folder is not None else None
 
         def render(config: Any, files: Any) -> None:
             del page.render  # back to the class's method for any later render
-            if self._load(path, page, files):
+            done = self._take(self.rendered, key)
+            if done is not None and _apply(done, page, files):
+                self.parallel += 1
+                if path is not None:
+                    _write(path, done)
+                return
+            if path is not None and self._load(path, page, files):
                 self.hits += 1
                 return
             self.misses += 1
@@ -131,40 +284,102 @@ class RenderCache:
                 original(config, files)
             finally:
                 logger.removeHandler(records)
-            self._store(path, page, records.records)
+            if path is not None:
+                _write(path, _snapshot(page, records.records))
 
         page.render = render
 
     def _load(self, path: Path, page: Any, files: Any) -> bool:
-        from mkdocs.structure.toc import get_toc
-
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            links = {}
-            for src_uri, anchors in (data["links"] or {}).items():
-                target = files.get_file_from_path(src_uri)
-                if target is None:
-                    return False
-                links[target] = anchors
-            content, toc, title = data["content"], get_toc(data["toc"]), data["title"]
-            anchors, records = set(data["anchors"]), data["log"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             return False  # missing or damaged: render again
-        page.content, page.toc, page._title_from_render = content, toc, title
-        page.present_anchor_ids = anchors
-        if data["links"] is not None:
-            page.links_to_anchors = links
-        for name, level, message in records:  # the warnings the render gave, again
-            logging.getLogger(name).log(level, "%s", message)
-        return True
+        return _apply(data, page, files)
 
-    def _store(self, path: Path, page: Any, records: list[logging.LogRecord]) -> None:
-        links = page.links_to_anchors
-        data = {"content": page.content, "toc": _toc_tokens(page.toc), "title": page._title_from_render,
-                "anchors": sorted(page.present_anchor_ids or ()),
-                "links": None if links is None else {f.src_uri: a for f, a in links.items()},
-                "log": [[r.name, r.levelno, r.getMessage()] for r in records if r.levelno >= logging.INFO]}
-        _write(path, data)
+
+def _apply(data: Any, page: Any, files: Any) -> bool:
+    """Set what a render gives on `page` from a stored snapshot, and log its warnings again."""
+    from mkdocs.structure.toc import get_toc
+
+    try:
+        links = {}
+        for src_uri, anchors in (data["links"] or {}).items():
+            target = files.get_file_from_path(src_uri)
+            if target is None:
+                return False
+            links[target] = anchors
+        content, toc, title = data["content"], get_toc(data["toc"]), data["title"]
+        anchors, records = set(data["anchors"]), data["log"]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False  # damaged: render again
+    page.content, page.toc, page._title_from_render = content, toc, title
+    page.present_anchor_ids = anchors
+    if data["links"] is not None:
+        page.links_to_anchors = links
+    for name, level, message in records:  # the warnings the render gave, again
+        logging.getLogger(name).log(level, "%s", message)
+    return True
+
+
+def _snapshot(page: Any, records: list[logging.LogRecord]) -> dict:
+    """What a render set on `page` (and the warnings it gave), as JSON-ready data."""
+    links = page.links_to_anchors
+    return {"content": page.content, "toc": _toc_tokens(page.toc), "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": None if links is None else {f.src_uri: a for f, a in links.items()},
+            "log": [[r.name, r.levelno, r.getMessage()] for r in records if r.levelno >= logging.INFO]}
+
+
+def _fork_ok() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ping() -> None:
+    return None
+
+
+def _render_chunk(jobs: list[tuple[str, str]]) -> list[dict | None]:
+    """In a worker: render some pages of the build it was forked from, as the parent would."""
+    assert _STATE is not None, "a worker forked by RenderCache._start"
+    config, files = _STATE
+    out: list[dict | None] = []
+    logger = logging.getLogger("mkdocs")
+    for src_uri, markdown in jobs:
+        file = files.get_file_from_path(src_uri)
+        page = getattr(file, "page", None)
+        if page is None:
+            out.append(None)
+            continue
+        records = LogRecords()
+        logger.addHandler(records)
+        config._current_page = page
+        try:
+            page.markdown = markdown
+            page.render(config, files)
+            out.append(_snapshot(page, records.records))
+            page.content = page.markdown = None  # this copy is not needed again
+        except Exception:  # the parent renders it and reports the error where MkDocs would
+            out.append(None)
+        finally:
+            config._current_page = None
+            logger.removeHandler(records)
+    return out
+
+
+def _index_chunk(settings: dict, items: list[dict]) -> list[list[dict] | None]:
+    """In a worker: Material's search entries of some rendered pages."""
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.structure.toc import get_toc
+
+    out: list[list[dict] | None] = []
+    for item in items:
+        index = SearchIndex(**settings)
+        try:
+            index.add_entry_from_context(SimpleNamespace(**{**item, "toc": get_toc(item["toc"])}))
+            out.append(index.entries)
+        except Exception:
+            out.append(None)
+    return out
 
 
 def _write(path: Path, data: Any) -> None:
