@@ -17,7 +17,7 @@ from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
 from helpgen.site import promises
-from helpgen.site.cache import LogRecords, RenderCache, cache_dir
+from helpgen.site.cache import LogRecords, RenderCache, SearchFields, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -38,6 +38,7 @@ class BuildResult:
     output: Path
     pages: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    parallel: int = 0  # pages rendered by worker processes
 
 
 @dataclass
@@ -94,28 +95,57 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
                   for lang in languages(kb)]
     counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
-    renderer = RenderCache(cache_dir(kb.root) if cache else None, workers)
+    folder = cache_dir(kb.root) if cache else None
+    fields = SearchFields(kb, folder, [s.lang for s in all_staged], workers)  # made while MkDocs builds
+    renderer = RenderCache(folder, workers)
+    pagefind = pagefind_index.backend(kb) == "pagefind"
     try:
         for staged in all_staged:
-            pages, warnings = run_mkdocs(staged, [renderer, counter, *plugins(staged)])
+            # Pagefind keeps only the settings of search_index.json (and, for Chinese, the words of its documents)
+            renderer.index_pages = not pagefind or site_index.is_chinese(staged.lang)
+            pages, warnings = run_mkdocs(staged, [renderer, counter, _TrimPages(), *plugins(staged)])
             result.pages += pages
             result.warnings += warnings
+        finish_site(kb, site_dir, progress, fields)
+        result.parallel = renderer.parallel
     finally:
         renderer.close()
-    finish_site(kb, site_dir, progress)
+        fields.close()
+    fields.save()
     return result
 
 
-def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = None) -> None:
-    """After MkDocs: helpgen's search index, Pagefind when chosen, the catalogue files."""
+def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = None,
+                fields: site_index.Fields | None = None) -> None:
+    """After MkDocs: helpgen's search index, Pagefind when chosen, the catalogue files. `fields`:
+    the articles' search fields when they were made ahead (helpgen.site.cache.SearchFields)."""
     if progress:
         progress("search index", 0, None)
-    site_index.postprocess_search_index(site_dir, kb)
+    site_index.postprocess_search_index(site_dir, kb, fields)
     if pagefind_index.backend(kb) == "pagefind":
         if progress:
             progress("Pagefind", 0, None)
         pagefind_index.apply_pagefind(site_dir, kb)
     write_catalogue(site_dir, kb, not kb.config.offline)
+
+
+# Whitespace that only indents the theme's templates: a newline and the blanks after it, before a
+# tag or after one. Kept as one newline (still whitespace), never inside the elements that show it.
+_INDENT = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2\s*>)|\n[ \t\n]*(?=<)|(?<=>)[ \t]*\n[ \t\n]*",
+                     re.S | re.I)
+
+
+def trim_html(html: str) -> str:
+    """A page without the indentation of Material's templates (about a quarter of an article page):
+    it renders the same, since the newline that stays is still the whitespace between the elements."""
+    return _INDENT.sub(lambda m: m.group(1) or "\n", html)
+
+
+class _TrimPages:
+    """An MkDocs plugin object that writes each page without its template indentation."""
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return trim_html(output)
 
 
 class _PageCounter:

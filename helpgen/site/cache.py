@@ -98,6 +98,9 @@ class RenderCache:
         self.rendered: dict[str, tuple[Future, int]] = {}  # render key -> (its task, place in the task)
         self.indexed: dict[str, tuple[Future, int]] = {}  # search key -> (its task, place in the task)
         self.parallel = 0  # pages whose render came from the pool
+        # False: Material's search entries of the pages are not needed (the site build sets it when
+        # Pagefind indexes the site and the lunr documents would be thrown away)
+        self.index_pages = True
 
     # -- the pool -----------------------------------------------------------------------------
 
@@ -205,6 +208,9 @@ class RenderCache:
         search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
         index = getattr(search, "search_index", None)
         if index is None or not hasattr(index, "add_entry_from_context"):
+            return
+        if not self.index_pages:
+            index.add_entry_from_context = _no_entries
             return
         original = index.add_entry_from_context
         settings = json.dumps(getattr(index, "config", {}), sort_keys=True, default=repr, ensure_ascii=False)
@@ -330,6 +336,10 @@ def _snapshot(page: Any, records: list[logging.LogRecord]) -> dict:
             "log": [[r.name, r.levelno, r.getMessage()] for r in records if r.levelno >= logging.INFO]}
 
 
+def _no_entries(page: Any) -> None:
+    return None
+
+
 def _fork_ok() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -391,3 +401,122 @@ def _write(path: Path, data: Any) -> None:
         os.replace(tmp, path)  # a reader never sees half an entry
     except OSError:
         pass  # a read-only KB builds without a cache
+
+
+_FIELDS_KB: Any = None  # the KB a fields worker was forked from
+
+
+class SearchFields:
+    """helpgen's extra search fields of each article (helpgen.search.site_index.article_fields: glossary
+    keywords, word pairs, learned terms...), kept in KB/.helpgen/cache/search-fields.json keyed by a hash
+    of everything they are made from: the article's text, its language, the glossary, the synonyms and
+    search-terms.yml. The missing ones are made in a worker process (forked at the start, so it runs
+    while MkDocs builds); `save()` keeps this build's entries. `folder=None`: no cache, only the worker."""
+
+    FILE = "search-fields.json"
+
+    def __init__(self, kb: Any, folder: Path | None, langs: list[str], workers: int | None = 1) -> None:
+        from helpgen.search import site_index
+
+        self.kb, self.article_fields = kb, site_index.article_fields
+        self.path = Path(folder) / self.FILE if folder is not None else None
+        self.pool: ProcessPoolExecutor | None = None
+        self.known: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        self.pending: dict[str, tuple[Future, int]] = {}
+        stored = self._read()
+        base = self._base(kb)
+        self.keys: dict[tuple[str, str, str], str] = {}
+        missing = []
+        for lang in langs:
+            for article in kb.in_language(lang):
+                key = hashlib.sha256("\n".join([base, lang, article.lang, article.id, article.title, article.summary,
+                                                json.dumps([list(article.questions), list(article.tags),
+                                                            list(article.error_codes)], ensure_ascii=False),
+                                                article.body]).encode("utf-8")).hexdigest()
+                self.keys[(lang, article.lang, article.id)] = key
+                if key in stored:
+                    self.known[key] = stored[key]
+                else:
+                    missing.append((key, lang, article.lang, article.id))
+        count = default_workers() if workers is None else workers
+        if missing and count > 1 and (workers is not None or len(missing) >= MIN_PARALLEL) and _fork_ok():
+            self._start(missing)
+
+    def _read(self) -> dict:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # missing or damaged: make them again
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def _base(kb: Any) -> str:
+        here = Path(__file__).resolve().parents[1]  # the code that makes the fields, edited in development
+        code = b"".join((here / p).read_bytes() for p in ("search/site_index.py", "text.py", "kb/search_terms.py")
+                        if (here / p).is_file())
+        terms = Path(kb.root) / "search-terms.yml"
+        kb_wide = json.dumps([repr(kb.glossary), repr(kb.config.search.synonyms), kb.config.language,
+                              terms.read_text(encoding="utf-8") if terms.is_file() else None], ensure_ascii=False)
+        return hashlib.sha256(f"{FORMAT}\n{_versions()}\n{hashlib.sha256(code).hexdigest()}\n{kb_wide}"
+                              .encode("utf-8")).hexdigest()
+
+    def _start(self, missing: list[tuple[str, str, str, str]]) -> None:
+        global _FIELDS_KB
+        _FIELDS_KB = self.kb
+        try:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            size = max(CHUNK, len(missing) // 8)
+            for at in range(0, len(missing), size):
+                chunk = missing[at:at + size]
+                future = self.pool.submit(_fields_chunk, [job[1:] for job in chunk])
+                for place, job in enumerate(chunk):
+                    self.pending[job[0]] = (future, place)
+        except (OSError, RuntimeError):
+            self.close()
+        finally:
+            _FIELDS_KB = None
+
+    def __call__(self, article: Any, lang: str) -> dict:
+        key = self.keys.get((lang, article.lang, article.id))
+        found = self.known.get(key) if key else None
+        if found is None and key in self.pending:
+            future, place = self.pending.pop(key)
+            try:
+                found = future.result()[place]
+            except Exception:  # a worker failed: make them here
+                found = None
+        if found is None:
+            found = self.article_fields(self.kb, article, lang)
+        if key:
+            self.known[key] = self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Keep the fields this build used (and no others) for the next build."""
+        if self.path is not None:
+            _write(self.path, dict(sorted(self.used.items())))
+
+    def close(self) -> None:
+        pool, self.pool, self.pending = self.pool, None, {}
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _fields_chunk(jobs: list[tuple[str, str, str]]) -> list[dict | None]:
+    """In a worker: article_fields of some articles of the KB it was forked from."""
+    from helpgen.search import site_index
+
+    global _FIELDS_ARTICLES
+    kb, out = _FIELDS_KB, []
+    for lang, article_lang, article_id in jobs:
+        if lang not in _FIELDS_ARTICLES:
+            _FIELDS_ARTICLES[lang] = {(a.lang, a.id): a for a in kb.in_language(lang)}
+        article = _FIELDS_ARTICLES[lang].get((article_lang, article_id))
+        out.append(None if article is None else site_index.article_fields(kb, article, lang))
+    return out
+
+
+_FIELDS_ARTICLES: dict[str, dict] = {}  # in a fields worker: language -> (lang, id) -> article
