@@ -92,11 +92,15 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     result = BuildResult(site_dir)
     if progress:
         progress("prepare", 0, None)
-    all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
-                  for lang in languages(kb)]
-    counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
     folder = cache_dir(kb.root) if cache else None
-    fields = SearchFields(kb, folder, [s.lang for s in all_staged], workers)  # made while MkDocs builds
+    fields = SearchFields(kb, folder, languages(kb), workers)  # made while the site is staged and built
+    try:
+        all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
+                      for lang in languages(kb)]
+    except BaseException:
+        fields.close()
+        raise
+    counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
     renderer = RenderCache(folder, workers)
     pagefind = pagefind_index.backend(kb) == "pagefind"
     try:
@@ -131,14 +135,26 @@ def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = N
 
 # Whitespace that only indents the theme's templates: a newline and the blanks after it, before a
 # tag or after one. Kept as one newline (still whitespace), never inside the elements that show it.
-_INDENT = re.compile(r"(<(pre|code|textarea|script|style)\b.*?</\2\s*>)|\n[ \t\n]*(?=<)|(?<=>)[ \t]*\n[ \t\n]*",
-                     re.S | re.I)
+_KEEP_BLANKS = re.compile(r"<(pre|code|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+_AFTER_TAG = re.compile(r">[ \t]*\n[ \t\n]*")
+_BEFORE_TAG = re.compile(r"\n[ \t\n]*(?=<)")
 
 
 def trim_html(html: str) -> str:
     """A page without the indentation of Material's templates (about a quarter of an article page):
     it renders the same, since the newline that stays is still the whitespace between the elements."""
-    return _INDENT.sub(lambda m: m.group(1) or "\n", html)
+    out, at = [], 0
+    for kept in _KEEP_BLANKS.finditer(html):
+        # the text before a kept element, with its "<" as the look-ahead sees it (and the ">" before)
+        out.append(_trim(html[max(at - 1, 0):kept.start() + 1])[1 if at else 0:-1])
+        out.append(kept.group(0))
+        at = kept.end()
+    out.append(_trim(html[max(at - 1, 0):])[1 if at else 0:])
+    return "".join(out)
+
+
+def _trim(text: str) -> str:
+    return _BEFORE_TAG.sub("\n", _AFTER_TAG.sub(">\n", text))
 
 
 class _TrimPages:

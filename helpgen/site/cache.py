@@ -95,7 +95,7 @@ class RenderCache:
         self.base = ""
         self.hits = self.misses = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.rendered: dict[str, tuple[Future, int]] = {}  # render key -> (its task, place in the task)
+        self.rendered: dict[str, tuple[Future, int]] = {}  # docs path -> (its task, place in the task)
         self.indexed: dict[str, tuple[Future, int]] = {}  # search key -> (its task, place in the task)
         self.parallel = 0  # pages whose render came from the pool
         # False: Material's search entries of the pages are not needed (the site build sets it when
@@ -138,30 +138,20 @@ class RenderCache:
         """Send every page the cache does not have to the pool, before MkDocs renders them one by one.
         Only when no other plugin changes a page's Markdown (the key check would then miss anyway)."""
         from mkdocs.structure.files import InclusionLevel
-        from mkdocs.utils import meta
 
         events = config.plugins.events
         if any(getattr(h, "__self__", None) is not self
                for e in ("pre_page", "page_read_source", "page_markdown") for h in events[e]):
             return
-        jobs = []
-        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
-            if file.page is None:
-                continue
-            try:
-                markdown, _meta = meta.get_data(file.content_string)
-            except (OSError, ValueError):
-                continue  # MkDocs reports it when it reads the page
-            key = self._render_key(file, markdown)
-            if self.folder is None or not (self.folder / key[:2] / f"{key}.json").is_file():
-                jobs.append((key, file.src_uri, markdown))
-        if not jobs or not self._start(len(jobs), config, files):
+        docs = [f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
+        if not docs or not self._start(len(docs), config, files):
             return
-        for at in range(0, len(jobs), CHUNK):
-            chunk = jobs[at:at + CHUNK]
-            future = self.pool.submit(_render_chunk, [(src, md) for _key, src, md in chunk])
-            for place, (key, _src, _md) in enumerate(chunk):
-                self.rendered[key] = (future, place)
+        folder = str(self.folder) if self.folder is not None else None
+        for at in range(0, len(docs), CHUNK):  # the worker reads each page, looks in the cache, renders
+            chunk = docs[at:at + CHUNK]
+            future = self.pool.submit(_render_chunk, self.base, folder, chunk)
+            for place, src_uri in enumerate(chunk):
+                self.rendered[src_uri] = (future, place)
 
     def _index_ahead(self, config: Any, files: Any, index: Any, key_of: Any) -> None:
         """Cut the search entries of every page the cache does not have in the pool, while MkDocs
@@ -180,10 +170,11 @@ class RenderCache:
                 items.append((key, {"url": page.url, "title": page.title, "meta": page.meta,
                                     "toc": _toc_tokens(page.toc or ()), "content": page.content}))
         settings = dict(index.config)
+        folder = str(self.search_folder) if self.search_folder is not None else None
         for at in range(0, len(items), CHUNK):
             chunk = items[at:at + CHUNK]
             try:
-                future = self.pool.submit(_index_chunk, settings, [item for _key, item in chunk])
+                future = self.pool.submit(_index_chunk, settings, folder, chunk)
             except RuntimeError:  # the pool is gone
                 return
             for place, (key, _item) in enumerate(chunk):
@@ -235,11 +226,11 @@ class RenderCache:
                 except (OSError, ValueError):
                     pass  # missing or damaged: index the page again
                 entries = None
-            start = len(index.entries)
-            if entries is not None:
+            if entries is not None:  # the worker wrote them to the cache
                 index.entries.extend(entries)
-            else:
-                original(page)
+                return
+            start = len(index.entries)
+            original(page)
             if path is not None:
                 _write(path, index.entries[start:])
 
@@ -273,12 +264,11 @@ class RenderCache:
 
         def render(config: Any, files: Any) -> None:
             del page.render  # back to the class's method for any later render
-            done = self._take(self.rendered, key)
-            if done is not None and _apply(done, page, files):
-                self.parallel += 1
-                if path is not None:
-                    _write(path, done)
-                return
+            done = self._take(self.rendered, page.file.src_uri)
+            if done is not None and done[0] == key:  # made from this very Markdown
+                if done[1] is not None and _apply(done[1], page, files):
+                    self.parallel += 1
+                    return
             if path is not None and self._load(path, page, files):
                 self.hits += 1
                 return
@@ -348,17 +338,27 @@ def _ping() -> None:
     return None
 
 
-def _render_chunk(jobs: list[tuple[str, str]]) -> list[dict | None]:
-    """In a worker: render some pages of the build it was forked from, as the parent would."""
+def _render_chunk(base: str, folder: str | None, docs: list[str]) -> list[tuple[str, dict | None] | None]:
+    """In a worker: read, look up and render some pages of the build it was forked from, as the parent
+    would; each gives (its render key, what the render set or None when the cache has it), or None."""
+    from mkdocs.utils import meta
+
     assert _STATE is not None, "a worker forked by RenderCache._start"
     config, files = _STATE
-    out: list[dict | None] = []
+    out: list[tuple[str, dict | None] | None] = []
     logger = logging.getLogger("mkdocs")
-    for src_uri, markdown in jobs:
+    for src_uri in docs:
         file = files.get_file_from_path(src_uri)
         page = getattr(file, "page", None)
-        if page is None:
+        try:
+            markdown, _meta = meta.get_data(file.content_string)
+        except Exception:  # the parent reports it when it reads the page
             out.append(None)
+            continue
+        key = hashlib.sha256(f"{base}\n{file.src_uri}\n{file.url}\n{markdown}".encode("utf-8")).hexdigest()
+        path = Path(folder) / key[:2] / f"{key}.json" if folder is not None else None
+        if page is None or (path is not None and path.is_file()):
+            out.append((key, None))  # the parent loads it from the cache
             continue
         records = LogRecords()
         logger.addHandler(records)
@@ -366,29 +366,36 @@ def _render_chunk(jobs: list[tuple[str, str]]) -> list[dict | None]:
         try:
             page.markdown = markdown
             page.render(config, files)
-            out.append(_snapshot(page, records.records))
+            data = _snapshot(page, records.records)
             page.content = page.markdown = None  # this copy is not needed again
         except Exception:  # the parent renders it and reports the error where MkDocs would
             out.append(None)
+            continue
         finally:
             config._current_page = None
             logger.removeHandler(records)
+        if path is not None:
+            _write(path, data)
+        out.append((key, data))
     return out
 
 
-def _index_chunk(settings: dict, items: list[dict]) -> list[list[dict] | None]:
-    """In a worker: Material's search entries of some rendered pages."""
+def _index_chunk(settings: dict, folder: str | None, items: list[tuple[str, dict]]) -> list[list[dict] | None]:
+    """In a worker: Material's search entries of some rendered pages (written to the cache too)."""
     from material.plugins.search.plugin import SearchIndex
     from mkdocs.structure.toc import get_toc
 
     out: list[list[dict] | None] = []
-    for item in items:
+    for key, item in items:
         index = SearchIndex(**settings)
         try:
             index.add_entry_from_context(SimpleNamespace(**{**item, "toc": get_toc(item["toc"])}))
-            out.append(index.entries)
-        except Exception:
+        except Exception:  # the parent indexes it
             out.append(None)
+            continue
+        if folder is not None:
+            _write(Path(folder) / key[:2] / f"{key}.json", index.entries)
+        out.append(index.entries)
     return out
 
 
@@ -397,7 +404,7 @@ def _write(path: Path, data: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
+            f.write(json.dumps(data, ensure_ascii=False))  # json.dump would encode in Python, piece by piece
         os.replace(tmp, path)  # a reader never sees half an entry
     except OSError:
         pass  # a read-only KB builds without a cache
@@ -501,8 +508,8 @@ class SearchFields:
 
     def close(self) -> None:
         pool, self.pool, self.pending = self.pool, None, {}
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:  # its work is done or not wanted: the worker exits in its own time
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _fields_chunk(jobs: list[tuple[str, str, str]]) -> list[dict | None]:
