@@ -59,3 +59,14 @@ def test_a_pagefind_build_skips_the_lunr_entries_it_would_throw_away(make_kb, tm
                         raising=False)
     full = build_site(kb, tmp_path / "full", workers=1)
     assert tree(lean.output) == tree(full.output)
+
+
+@pytest.mark.slow
+def test_a_bilingual_site_rendered_by_worker_processes_is_the_same(make_kb, tmp_path):
+    from test_site_i18n import FILES
+
+    kb = open_kb(make_kb(FILES))
+    one = build_site(kb, tmp_path / "one", workers=1)
+    two = build_site(kb, tmp_path / "two", workers=2, cache=True)
+    assert two.parallel > len(kb.in_language("en"))  # both languages' pages came from the workers
+    assert tree(two.output) == tree(one.output) and two.warnings == one.warnings
