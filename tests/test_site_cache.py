@@ -66,3 +66,25 @@ def test_build_uses_the_cache_unless_told_not_to(make_kb, tmp_path):
     assert any(cache_dir(root).rglob("*.json"))
     assert (cache_dir(root) / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"  # kept out of git
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_search_fields_are_kept_between_builds_and_made_again_when_their_article_changes(make_kb, tmp_path):
+    files = dict(SMALL_KB)
+    root = make_kb(files)
+    build_site(open_kb(root), tmp_path / "cold", cache=True)
+    stored = cache_dir(root) / "search-fields.json"
+    text = stored.read_text(encoding="utf-8")
+    assert "where is my card" in text  # an article's questions, as the search index gets them
+    stored.write_text(text.replace("where is my card", "where is my zeppelin"), encoding="utf-8")
+    out = build_site(open_kb(root), tmp_path / "warm", cache=True).output
+    assert "where is my zeppelin" in (out / "search/search_index.json").read_text(encoding="utf-8")  # read back
+    track = root / "articles/cards/track-your-card.md"
+    track.write_text(track.read_text(encoding="utf-8").replace("ships in two days", "ships in three days"),
+                     encoding="utf-8")
+    out = build_site(open_kb(root), tmp_path / "edited", cache=True).output
+    index = (out / "search/search_index.json").read_text(encoding="utf-8")
+    assert "where is my zeppelin" not in index and "where is my card" in index  # its body changed: made again
+    assert "zeppelin" not in stored.read_text(encoding="utf-8")  # the stale entry is not kept
+    stored.write_text("{not json", encoding="utf-8")  # damaged: made again
+    assert tree(build_site(open_kb(root), tmp_path / "damaged", cache=True).output) == tree(out)
+    assert tree(build_site(open_kb(root), tmp_path / "none").output) == tree(out)

@@ -13,7 +13,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from lunr.pipeline import Pipeline
 from lunr.stemmer import PorterStemmer
@@ -211,7 +211,11 @@ def site_url_of(kb: KnowledgeBase, article: Article) -> str:
     return site_article_url(kb, article)
 
 
-def rewrite_docs(docs: list[dict], kb: KnowledgeBase, lang: str, prefix: str) -> list[dict]:
+Fields = Callable[[Article, str], dict]  # (article, language) -> article_fields, e.g. from a cache
+
+
+def rewrite_docs(docs: list[dict], kb: KnowledgeBase, lang: str, prefix: str,
+                 fields: Fields | None = None) -> list[dict]:
     """Boost articles, add their fields, push listing pages down, drop home and 404."""
     articles = language_articles(kb, lang)
     seen: set[str] = set()
@@ -230,17 +234,18 @@ def rewrite_docs(docs: list[dict], kb: KnowledgeBase, lang: str, prefix: str) ->
             out.append({**doc, "boost": SECTION_BOOST})
             continue
         seen.add(article.id)
-        out.append(article_doc(kb, article, lang, doc))
+        out.append(article_doc(kb, article, lang, doc, fields))
     for url, article in sorted(articles.items()):
         if article.id not in seen:  # never silently drop an article from search
             out.append(article_doc(kb, article, lang, {"location": url[len(prefix):] if url.startswith(prefix) else url,
                                                        "title": segment_han(article.title, lang),
-                                                       "text": segment_han(article.summary, lang)}))
+                                                       "text": segment_han(article.summary, lang)}, fields))
     return out
 
 
-def article_doc(kb: KnowledgeBase, article: Article, lang: str, doc: dict) -> dict:
-    out = {**doc, **article_fields(kb, article, lang), "boost": ARTICLE_BOOST}
+def article_doc(kb: KnowledgeBase, article: Article, lang: str, doc: dict, fields: Fields | None = None) -> dict:
+    extra = fields(article, lang) if fields else article_fields(kb, article, lang)
+    out = {**doc, **extra, "boost": ARTICLE_BOOST}
     out["tags"] = list(doc.get("tags") or article.tags)
     return out
 
@@ -336,14 +341,15 @@ def language_of(kb: KnowledgeBase, site_dir: Path, index_path: Path) -> tuple[st
     return rel.split("/")[0], rel.split("/")[0] + "/"
 
 
-def postprocess_search_index(site_dir: Path, kb: KnowledgeBase) -> None:
+def postprocess_search_index(site_dir: Path, kb: KnowledgeBase, fields: Fields | None = None) -> None:
     """Rewrite every search index of a freshly built site (and its offline `search_index.js`).
-    The site build then indexes the site with Pagefind when helpgen.search.pagefind_index.backend says so."""
+    The site build then indexes the site with Pagefind when helpgen.search.pagefind_index.backend says so.
+    `fields(article, lang)` gives article_fields (the site build's cache of them), when given."""
     site_dir = Path(site_dir)
     for path in index_files(site_dir):
         lang, prefix = language_of(kb, site_dir, path)
         data = json.loads(path.read_text(encoding="utf-8"))
-        data["docs"] = rewrite_docs(data.get("docs", []), kb, lang, prefix)
+        data["docs"] = rewrite_docs(data.get("docs", []), kb, lang, prefix, fields)
         data.setdefault("config", {})["helpgen"] = help_data(kb, lang, prefix, data["docs"])
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
         path.write_text(text, encoding="utf-8")

@@ -17,7 +17,7 @@ from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.search import pagefind_index, site_index
 from helpgen.site import articles as art
 from helpgen.site import promises
-from helpgen.site.cache import LogRecords, RenderCache, cache_dir
+from helpgen.site.cache import LogRecords, RenderCache, SearchFields, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
 from helpgen.site.pages import generated_pages
@@ -38,6 +38,7 @@ class BuildResult:
     output: Path
     pages: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    parallel: int = 0  # pages rendered by worker processes
 
 
 @dataclass
@@ -53,17 +54,19 @@ class Staged:
 
 def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = False,
                insights_dir: Path | None = None, strict: bool = False,
-               progress: Progress | None = None, cache: bool = False) -> BuildResult:
+               progress: Progress | None = None, cache: bool = False, workers: int | None = None) -> BuildResult:
     """Build the site of `kb` into `output`, replacing it only when the build succeeded
     (with `strict`, MkDocs warnings count as failure and the old output stays). With `cache`,
-    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache)."""
+    rendered pages are kept in and reused from KB/.helpgen/cache/ (helpgen.site.cache). `workers`:
+    processes that render pages and cut search entries (None: one per CPU for a big enough site;
+    the site is the same byte for byte with any number)."""
     output = Path(output).resolve()
     check_output(kb, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp_site = Path(tempfile.mkdtemp(prefix=f".{output.name}.helpgen-", dir=output.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:
-            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache)
+            result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache, workers=workers)
         if strict and result.warnings:
             first = result.warnings[0]
             raise BuildError(f"{len(result.warnings)} mkdocs warning(s) with --strict; the first: {first.message}",
@@ -80,7 +83,8 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
 
 
 def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Progress | None = None,
-               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False) -> BuildResult:
+               plugins: Callable[[Staged], Sequence[Any]] = lambda staged: (), cache: bool = False,
+               workers: int | None = None) -> BuildResult:
     """Stage and build every language (default language at the root, others under LANG/).
     `plugins(staged)` gives extra MkDocs plugin objects for one language's build (the live preview
     records its state with one)."""
@@ -88,28 +92,76 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
     result = BuildResult(site_dir)
     if progress:
         progress("prepare", 0, None)
-    all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
-                  for lang in languages(kb)]
+    folder = cache_dir(kb.root) if cache else None
+    fields = SearchFields(kb, folder, languages(kb), workers)  # made while the site is staged and built
+    try:
+        all_staged = [stage_language(kb, lang, stage / (lang or "default"), site_dir / lang_prefix(kb, lang))
+                      for lang in languages(kb)]
+    except BaseException:
+        fields.close()
+        raise
     counter = _PageCounter(sum(1 for s in all_staged for _ in s.docs_dir.rglob("*.md")), progress)
-    cached = [RenderCache(cache_dir(kb.root))] if cache else []
-    for staged in all_staged:
-        pages, warnings = run_mkdocs(staged, [*cached, counter, *plugins(staged)])
-        result.pages += pages
-        result.warnings += warnings
-    finish_site(kb, site_dir, progress)
+    renderer = RenderCache(folder, workers)
+    pagefind = pagefind_index.backend(kb) == "pagefind"
+    try:
+        for staged in all_staged:
+            # Pagefind keeps only the settings of search_index.json (and, for Chinese, the words of its documents)
+            renderer.index_pages = not pagefind or site_index.is_chinese(staged.lang)
+            pages, warnings = run_mkdocs(staged, [renderer, counter, _TrimPages(), *plugins(staged)])
+            result.pages += pages
+            result.warnings += warnings
+        finish_site(kb, site_dir, progress, fields)
+        result.parallel = renderer.parallel
+    finally:
+        renderer.close()
+        fields.close()
+    fields.save()
     return result
 
 
-def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = None) -> None:
-    """After MkDocs: helpgen's search index, Pagefind when chosen, the catalogue files."""
+def finish_site(kb: KnowledgeBase, site_dir: Path, progress: Progress | None = None,
+                fields: site_index.Fields | None = None) -> None:
+    """After MkDocs: helpgen's search index, Pagefind when chosen, the catalogue files. `fields`:
+    the articles' search fields when they were made ahead (helpgen.site.cache.SearchFields)."""
     if progress:
         progress("search index", 0, None)
-    site_index.postprocess_search_index(site_dir, kb)
+    site_index.postprocess_search_index(site_dir, kb, fields)
     if pagefind_index.backend(kb) == "pagefind":
         if progress:
             progress("Pagefind", 0, None)
         pagefind_index.apply_pagefind(site_dir, kb)
     write_catalogue(site_dir, kb, not kb.config.offline)
+
+
+# Whitespace that only indents the theme's templates: a newline and the blanks after it, before a
+# tag or after one. Kept as one newline (still whitespace), never inside the elements that show it.
+_KEEP_BLANKS = re.compile(r"<(pre|code|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+_AFTER_TAG = re.compile(r">[ \t]*\n[ \t\n]*")
+_BEFORE_TAG = re.compile(r"\n[ \t\n]*(?=<)")
+
+
+def trim_html(html: str) -> str:
+    """A page without the indentation of Material's templates (about a quarter of an article page):
+    it renders the same, since the newline that stays is still the whitespace between the elements."""
+    out, at = [], 0
+    for kept in _KEEP_BLANKS.finditer(html):
+        # the text before a kept element, with its "<" as the look-ahead sees it (and the ">" before)
+        out.append(_trim(html[max(at - 1, 0):kept.start() + 1])[1 if at else 0:-1])
+        out.append(kept.group(0))
+        at = kept.end()
+    out.append(_trim(html[max(at - 1, 0):])[1 if at else 0:])
+    return "".join(out)
+
+
+def _trim(text: str) -> str:
+    return _BEFORE_TAG.sub("\n", _AFTER_TAG.sub(">\n", text))
+
+
+class _TrimPages:
+    """An MkDocs plugin object that writes each page without its template indentation."""
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return trim_html(output)
 
 
 class _PageCounter:
