@@ -173,7 +173,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     embeddings (semantic.py); article embeddings are cached under KB/.helpgen/cache/."""
     articles = list(kb.in_language(""))
     art_ids = [a.id for a in articles]
-    table = collect(tickets, art_ids, since, until, progress)
+    table = tickets if isinstance(tickets, Table) else collect(tickets, art_ids, since, until, progress)
     toks = table.tokens
     linked = np.array(table.linked, int)
     answered = np.array(table.answered, bool)
