@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -119,3 +120,18 @@ def test_named_dates_in_any_order_and_skipped_garbage() -> None:
     for bad in ("garbage", "Jan", "soon-ish", "5 Smarch 2026"):
         with pytest.raises(ValueError):
             parser.parse(bad)
+
+
+def test_a_remembered_redaction_is_the_same_and_counted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import helpgen.tickets.redact as redact_module
+
+    monkeypatch.setattr(redact_module, "MEMO_SIZE", 2)  # the memo is also emptied when full
+    texts = ["Hi Maria, call 020 7946 0958 or mail a.b@example.com", "no personal data here",
+             "Where is it?\n\nThanks,\nJohn Smith", "card 4111 1111 1111 1111 and ORDER-12"]
+    remembering = Redactor([r"ORDER-\d+"])
+    expected: Counter = Counter()
+    for text in texts * 3 + texts[::-1]:
+        fresh = Redactor([r"ORDER-\d+"])
+        assert remembering.redact(text) == fresh.redact(text)
+        expected.update(fresh.counts)
+    assert remembering.counts == expected and expected["name"] == 8 and expected["phone"] == 4

@@ -82,6 +82,13 @@ class TokenPool:
         return out
 
 
+def _distinct(items: Sequence, key) -> tuple[np.ndarray, list]:
+    """(index of each item's key among the distinct keys, the distinct keys in order of first appearance)."""
+    first: dict = {}
+    inverse = np.fromiter((first.setdefault(key(x), len(first)) for x in items), np.int64, len(items))
+    return inverse, list(first)
+
+
 def features(toks: Sequence[str]) -> list[str]:
     """Unigrams plus bigrams of analyser tokens: the features of every vectoriser here."""
     return list(toks) + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
@@ -128,6 +135,9 @@ class TextSpace:
         return self
 
     def transform(self, token_lists: Sequence[Sequence[str]], chunk: int = 50_000) -> sparse.csr_matrix:
+        inverse, uniq = _distinct(token_lists, tuple)
+        if len(uniq) < len(token_lists):  # identical texts are transformed once (rows do not depend on each other)
+            return self.transform(uniq, chunk)[inverse]
         parts = [self.vec.transform([features(t) for t in token_lists[i:i + chunk]])
                  for i in range(0, len(token_lists), chunk)]
         if not parts:
@@ -284,6 +294,9 @@ class RawWords:
         return normalize(self.tfidf.fit_transform(H[:, self.cols]))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        inverse, uniq = _distinct(texts, lambda t: t[:2000])
+        if len(uniq) < len(texts):  # identical texts are transformed once
+            return self.transform(uniq)[inverse]
         return normalize(self.tfidf.transform(self.hash.transform([t[:2000] for t in texts])[:, self.cols]))
 
 

@@ -127,7 +127,8 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     lang = opts.lang
     if can_read_in_parallel(paths, opts.fmt):  # a big CSV log: read and tokenised on every core
         if lang in (None, "", "auto"):
-            head = itertools.islice(read_tickets(paths, **settings, redactor=Redactor()), DETECT_TICKETS)
+            head = itertools.islice(read_tickets(paths, **settings, redactor=Redactor(kb.config.tickets.redact)),
+                                  DETECT_TICKETS)  # a fresh redactor: these tickets are counted below
             lang = detect_language(kb, [t.text for t in head])
         view = language_view(kb, lang)
         tickets = read_table(paths, [a.id for a in view.in_language("")], opts.since, opts.until, redactor=redactor,

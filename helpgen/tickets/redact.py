@@ -168,17 +168,37 @@ def _name_words(words: str) -> int:
     return count
 
 
+MEMO_SIZE = 50_000  # texts whose redaction is remembered: exports repeat reply macros and short questions
+MEMO_CHARS = 2_000  # only texts up to this long are remembered
+
+
 class Redactor:
     """Replace personal data with placeholders such as `[email]`; `.counts` tallies each kind."""
 
     def __init__(self, extra_patterns: Sequence[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
         self._extra = [re.compile(p) for p in extra_patterns]
+        self._memo: dict[str, tuple[str, tuple[str, ...]]] = {}  # text -> (redacted, kinds counted, in order)
+        self._kinds: list[str] = []
 
     def redact(self, text: str) -> str:
         """The text with every personal item replaced by its placeholder."""
         if not text:
             return text
+        memo = self._memo.get(text)
+        if memo is not None:  # the same text again: the same result, counted again
+            for kind in memo[1]:
+                self.counts[kind] += 1
+            return memo[0]
+        self._kinds = []
+        out = self._redact(text)
+        if len(text) <= MEMO_CHARS:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = (out, tuple(self._kinds))
+        return out
+
+    def _redact(self, text: str) -> str:
         for pattern in self._extra:
             text = pattern.sub(self._user, text)
         if "@" in text:
@@ -235,6 +255,7 @@ class Redactor:
 
     def _count(self, kind: str) -> str:
         self.counts[kind] += 1
+        self._kinds.append(kind)
         return PLACEHOLDERS[kind]
 
     def _user(self, match: re.Match[str]) -> str:
