@@ -57,8 +57,11 @@ def _segment(run: str) -> list[str]:
 
 def split_words(text: str) -> list[str]:
     """Lower-cased words, with runs of Chinese characters segmented by jieba."""
+    lowered = text.lower()
+    if not CJK.search(lowered):  # no Chinese at all: the pieces are the words
+        return [piece for piece in _SPLIT.split(lowered) if piece]
     words: list[str] = []
-    for piece in _SPLIT.split(text.lower()):
+    for piece in _SPLIT.split(lowered):
         if not piece:
             continue
         if CJK.search(piece):
@@ -73,10 +76,12 @@ def split_words(text: str) -> list[str]:
     return words
 
 
+_STOP = STOP_WORDS_EN | STOP_WORDS_ZH
+
+
 def tokenize(text: str, lang: str = "en") -> list[str]:
     """Search terms of `text`: split, stop words dropped, English stemmed."""
-    stop = STOP_WORDS_EN | STOP_WORDS_ZH
-    return [_stem(w) for w in split_words(text) if w not in stop]
+    return [_stem(w) for w in split_words(text) if w not in _STOP]
 
 
 # ---------------------------------------------------------------------------------------------

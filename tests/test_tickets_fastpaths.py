@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from helpgen.errors import TicketError
 from helpgen.tickets import read_tickets
@@ -119,3 +121,34 @@ def test_named_dates_in_any_order_and_skipped_garbage() -> None:
     for bad in ("garbage", "Jan", "soon-ish", "5 Smarch 2026"):
         with pytest.raises(ValueError):
             parser.parse(bad)
+
+
+def test_a_remembered_redaction_is_the_same_and_counted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import helpgen.tickets.redact as redact_module
+
+    monkeypatch.setattr(redact_module, "MEMO_SIZE", 2)  # the memo is also emptied when full
+    texts = ["Hi Maria, call 020 7946 0958 or mail a.b@example.com", "no personal data here",
+             "Where is it?\n\nThanks,\nJohn Smith", "card 4111 1111 1111 1111 and ORDER-12"]
+    remembering = Redactor([r"ORDER-\d+"])
+    expected: Counter = Counter()
+    for text in texts * 3 + texts[::-1]:
+        fresh = Redactor([r"ORDER-\d+"])
+        assert remembering.redact(text) == fresh.redact(text)
+        expected.update(fresh.counts)
+    assert remembering.counts == expected and expected["name"] == 8 and expected["phone"] == 4
+
+
+def _segment_starts(pattern: re.Pattern, text: str) -> list[int]:
+    from helpgen.tickets.redact import FIRST_WORDS
+
+    return [m.start(1) for m in pattern.finditer(text) if m.group(1).lower() in FIRST_WORDS]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Hi", "HELLO", "thanks", "Thank", "kind", "\u212aind", "ol\u00e1", "OL\u00c1", "best",
+                                 "bestest", "hiya", "his", "x", " ", "\n", ".", "!", "?", "-", "> ", "_", "9", "\u0130",
+                                 "\u017f", "regards", "Yours"]), max_size=25).map("".join))
+def test_first_word_scan_finds_what_the_segment_scan_finds(text: str) -> None:
+    from helpgen.tickets.redact import FIRST_WORD_SEGMENT_RE, SEGMENT_RE
+
+    assert _segment_starts(FIRST_WORD_SEGMENT_RE, text) == _segment_starts(SEGMENT_RE, text)

@@ -16,7 +16,7 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, Router, TextSpace, article_examples, article_profile,
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, once_per_distinct_row, Router, TextSpace, article_examples, article_profile,
                                     article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
                                     vocab_share)
 from helpgen.kb.model import KnowledgeBase
@@ -142,6 +142,13 @@ def _route(router: Router, raw: RawWords, X, texts, rows: np.ndarray,
            pos: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """(article index, confidence) for `rows` (others: -1, 0), in chunks so raw features stay small."""
     art, prob = np.full(X.shape[0], -1, int), np.zeros(X.shape[0], np.float32)
+    first: dict = {}  # tickets of the same text are routed once, by the first of them
+    same = np.fromiter((first.setdefault(texts[j], j) for j in rows), int, len(rows))
+    if len(first) < len(rows):
+        once = np.fromiter(first.values(), int, len(first))
+        art_once, prob_once = _route(router, raw, X, texts, once, pos)
+        art[rows], prob[rows] = art_once[same], prob_once[same]
+        return art, prob
     for i in range(0, len(rows), 50_000):
         part = rows[i:i + 50_000]
         Xt = sparse.hstack([X[part], raw.transform([texts[j] for j in part])]).tocsr()
@@ -173,7 +180,7 @@ def analyse(kb: KnowledgeBase, tickets: Iterable[Ticket], *, since: date | None 
     embeddings (semantic.py); article embeddings are cached under KB/.helpgen/cache/."""
     articles = list(kb.in_language(""))
     art_ids = [a.id for a in articles]
-    table = collect(tickets, art_ids, since, until, progress)
+    table = tickets if isinstance(tickets, Table) else collect(tickets, art_ids, since, until, progress)
     toks = table.tokens
     linked = np.array(table.linked, int)
     answered = np.array(table.answered, bool)
@@ -333,15 +340,28 @@ NN_REFERENCE = 3_000  # handled tickets kept as neighbours for the novelty rule
 def _nearest(X, rows, ref, self_pos=None) -> np.ndarray:
     """Best cosine of each of `rows` to the reference tickets `ref` (a ticket never matches itself)."""
     R = X[ref].T.tocsc()
+    own = np.full(X.shape[0], -1)
+    own[ref] = np.arange(len(ref))
+    own = own[rows]  # the column of each row among the references, -1 = not one of them
     out = np.zeros(len(rows), np.float32)
-    pos = {int(r): j for j, r in enumerate(ref)}
+    others = np.flatnonzero(own < 0)
+    if len(others):  # rows that are not references: once per distinct row
+        out[others] = _nearest_to(X[rows[others]], R)
     for i in range(0, len(rows), 4000):
-        part = rows[i:i + 4000]
-        S = (X[part] @ R).toarray()
-        for j, r in enumerate(part):
-            if int(r) in pos:
-                S[j, pos[int(r)]] = 0.0
-        out[i:i + len(part)] = S.max(1) if S.shape[1] else 0.0
+        part = np.flatnonzero(own[i:i + 4000] >= 0) + i
+        if len(part):
+            S = (X[rows[part]] @ R).toarray()
+            S[np.arange(len(part)), own[part]] = 0.0
+            out[part] = S.max(1) if S.shape[1] else 0.0
+    return out
+
+
+@once_per_distinct_row
+def _nearest_to(X, R) -> np.ndarray:
+    out = np.zeros(X.shape[0], np.float32)
+    for i in range(0, X.shape[0], 4000):
+        S = (X[i:i + 4000] @ R).toarray()
+        out[i:i + S.shape[0]] = S.max(1) if S.shape[1] else 0.0
     return out
 
 
@@ -416,8 +436,13 @@ def _off_domain(articles, texts, linked, article, candidates, cal: Calibration, 
     dom = DomainWords(lang, [_kb_plain(a) for a in articles], list(words.values()))
 
     def score(rows) -> np.ndarray:
-        return np.fromiter((dom.score(plain_words(texts[i])) if words.get(int(i)) is None
-                            else dom.score(words[int(i)], Counter(words[int(i)])) for i in rows), float, len(rows))
+        first: dict = {}  # once per text (sampled tickets, whose own words are left out, apart)
+        same = np.fromiter((first.setdefault((int(i) in words, texts[i]), i) for i in rows), int, len(rows))
+        once = [int(i) for i in first.values()]
+        out = np.zeros(len(texts))
+        out[once] = np.fromiter((dom.score(plain_words(texts[i])) if words.get(i) is None
+                                 else dom.score(words[i], Counter(words[i])) for i in once), float, len(once))
+        return out[same]
 
     idx = np.flatnonzero(candidates)
     if support is not None:
@@ -453,7 +478,11 @@ def _best_similarity(X, profiles, linked) -> tuple[np.ndarray, np.ndarray]:
         onehot = sparse.csr_matrix((np.ones((linked >= 0).sum()), (linked[linked >= 0],
                                     np.flatnonzero(linked >= 0))), shape=(k, X.shape[0]))
         refs.append(normalize(onehot @ X))
-    R = sparse.vstack(refs).tocsr()
+    return _best_of(X, sparse.vstack(refs).tocsr(), k)
+
+
+@once_per_distinct_row
+def _best_of(X, R, k) -> tuple[np.ndarray, np.ndarray]:
     best, arg = [], []
     step = max(200, min(20_000, 10_000_000 // R.shape[0]))  # dense blocks of at most ~40 MB
     for i in range(0, X.shape[0], step):

@@ -5,6 +5,7 @@ same analyser drives the site search and coverage. See docs/coverage.md for the 
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -82,6 +83,39 @@ class TokenPool:
         return out
 
 
+def _distinct(items: Sequence, key) -> tuple[np.ndarray, list]:
+    """(index of each item's key among the distinct keys, the distinct keys in order of first appearance)."""
+    first: dict = {}
+    inverse = np.fromiter((first.setdefault(key(x), len(first)) for x in items), np.int64, len(items))
+    return inverse, list(first)
+
+
+def distinct_rows(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each row among the distinct rows, the first row of each, in order): rows storing the same
+    columns and values are one, so a result computed row by row serves all of them."""
+    cols, vals, ptr = X.indices.tobytes(), X.data.tobytes(), X.indptr.tolist()
+    c, v = X.indices.itemsize, X.data.itemsize
+    first: dict = {}
+    inverse = np.fromiter((first.setdefault((cols[a * c:b * c], vals[a * v:b * v]), len(first))
+                           for a, b in zip(ptr, ptr[1:])), np.int64, X.shape[0])
+    return inverse, np.unique(inverse, return_index=True)[1]
+
+
+def once_per_distinct_row(fn):
+    """For `fn(X, ...)` giving per-row arrays (or a tuple of them) where each row's result depends only on that
+    row of X: compute it once for each distinct row (tickets repeat the same words)."""
+
+    @functools.wraps(fn)
+    def once(X: sparse.csr_matrix, *args, **kwargs):
+        inverse, first = distinct_rows(X)
+        if len(first) * 10 > X.shape[0] * 9:  # hardly any repeats
+            return fn(X, *args, **kwargs)
+        out = fn(X[first], *args, **kwargs)
+        return tuple(o[inverse] for o in out) if isinstance(out, tuple) else out[inverse]
+
+    return once
+
+
 def features(toks: Sequence[str]) -> list[str]:
     """Unigrams plus bigrams of analyser tokens: the features of every vectoriser here."""
     return list(toks) + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
@@ -128,6 +162,9 @@ class TextSpace:
         return self
 
     def transform(self, token_lists: Sequence[Sequence[str]], chunk: int = 50_000) -> sparse.csr_matrix:
+        inverse, uniq = _distinct(token_lists, tuple)
+        if len(uniq) < len(token_lists):  # identical texts are transformed once (rows do not depend on each other)
+            return self.transform(uniq, chunk)[inverse]
         parts = [self.vec.transform([features(t) for t in token_lists[i:i + chunk]])
                  for i in range(0, len(token_lists), chunk)]
         if not parts:
@@ -197,6 +234,7 @@ def example_matrix(articles: Sequence[Article], space: "TextSpace") -> tuple[spa
     return normalize(space.transform([tokens(t, None) for t in texts])), np.array(owner, int)
 
 
+@once_per_distinct_row
 def best_example(X: sparse.csr_matrix, E: sparse.csr_matrix, owner: np.ndarray,
                  chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """For each row: the best cosine to any article example, and that example's article."""
@@ -439,6 +477,9 @@ class RawWords:
         return normalize(self.tfidf.fit_transform(H[:, self.cols]))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        inverse, uniq = _distinct(texts, lambda t: t[:2000])
+        if len(uniq) < len(texts):  # identical texts are transformed once
+            return self.transform(uniq)[inverse]
         return normalize(self.tfidf.transform(self.hash.transform([t[:2000] for t in texts])[:, self.cols]))
 
 

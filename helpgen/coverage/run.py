@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from helpgen.coverage.analyse import CoverageResult, analyse
+from helpgen.coverage.analyse import CoverageResult, Table, _append, _bound, _epoch, analyse
+from helpgen.coverage.match import tokens_of
 from helpgen.errors import HelpgenError, Problem, TicketError
 from helpgen.kb.model import KnowledgeBase
 from helpgen.text import CJK
@@ -107,6 +109,7 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     With a model (--model or coverage.model) matching is semantic; `on_embed(done, total)` follows the
     tickets being embedded."""
     from helpgen.tickets import Redactor, read_tickets
+    from helpgen.tickets.parallel import can_read_in_parallel
 
     paths = list(opts.tickets) or [kb.root / "tickets"]
     if not opts.tickets and not paths[0].is_dir():
@@ -119,13 +122,22 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
         report(p)
 
     columns = {**kb.config.tickets.columns, **opts.columns}
-    tickets = read_tickets(paths, fmt=opts.fmt, columns=columns, link_map=link_map(kb),
-                           site_url=kb.config.site_url, team_domains=kb.config.tickets.team_domains,
-                           redactor=redactor, report=on_problem, on_progress=on_progress)
+    settings = dict(fmt=opts.fmt, columns=columns, link_map=link_map(kb), site_url=kb.config.site_url,
+                    team_domains=kb.config.tickets.team_domains)
     lang = opts.lang
-    if lang in (None, "", "auto"):
-        head, tickets = _peek(iter(tickets), DETECT_TICKETS)
-        lang = detect_language(kb, [t.text for t in head])
+    if can_read_in_parallel(paths, opts.fmt):  # a big CSV log: read and tokenised on every core
+        if lang in (None, "", "auto"):
+            head = itertools.islice(read_tickets(paths, **settings, redactor=Redactor(kb.config.tickets.redact)),
+                                  DETECT_TICKETS)  # a fresh redactor: these tickets are counted below
+            lang = detect_language(kb, [t.text for t in head])
+        view = language_view(kb, lang)
+        tickets = read_table(paths, [a.id for a in view.in_language("")], opts.since, opts.until, redactor=redactor,
+                             report=on_problem, on_progress=on_progress, **settings)
+    else:
+        tickets = read_tickets(paths, **settings, redactor=redactor, report=on_problem, on_progress=on_progress)
+        if lang in (None, "", "auto"):
+            head, tickets = _peek(iter(tickets), DETECT_TICKETS)
+            lang = detect_language(kb, [t.text for t in head])
     phase = (lambda name, _n: on_phase(name) if name != "read" else None) if on_phase else None
     embedder = _embedder(kb, opts.model, lang)
     result = analyse(language_view(kb, lang), tickets, since=opts.since, until=opts.until,
@@ -138,6 +150,42 @@ def run_coverage(kb: KnowledgeBase, opts: RunOptions, report: Callable[[Problem]
     add_urls(result.data, lang, article_urls(kb, lang, result.rows.article_ids),
              {s.id: s.label_in(lang) for s in kb.config.stages})
     return result
+
+
+def read_table(paths: Sequence[Path], article_ids: Sequence[str], since: date | None = None,
+               until: date | None = None, **read_options) -> Table:
+    """The columns `analyse` needs of every ticket `read_tickets(paths, **read_options)` gives, as
+    `analyse.collect` keeps them, read by worker processes (helpgen.tickets.parallel): a big CSV log is read,
+    redacted and tokenised on every core, and only compact columns come back."""
+    from functools import partial
+
+    from helpgen.tickets.parallel import read_digested
+
+    read_options.pop("fmt", None)
+    digest = partial(_digest, {a: i for i, a in enumerate(article_ids)}, _bound(since, False), _bound(until, True))
+    table = Table()
+    for part in read_digested(paths, digest, **read_options):
+        for f in fields(Table):
+            mine, theirs = getattr(table, f.name), getattr(part, f.name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            else:
+                setattr(table, f.name, mine + theirs)
+    return table
+
+
+def _digest(index: Mapping[str, int], lo: float, hi: float, tickets: Sequence[Ticket]) -> Table:
+    """`analyse.collect` of one chunk of tickets (already without duplicate ids), with their tokens."""
+    table = Table()
+    for ticket in tickets:
+        when = _epoch(ticket.created)
+        if when == when and not lo <= when <= hi:
+            continue
+        _append(table, ticket, when, index)
+    table.tokens = tokens_of(table.texts)
+    return table
 
 
 def add_urls(data: dict, lang: str, urls: Mapping[str, str], stage_labels: Mapping[str, str] | None = None) -> dict:

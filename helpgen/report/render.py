@@ -16,6 +16,8 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import numpy as np
+
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
@@ -96,21 +98,18 @@ ASSIGNMENT_COLUMNS = ["ticket_id", "verdict", "article", "score", "gap_id", "ans
 
 def assignment_rows(rows):
     """One dict per ticket, in input order, with the documented columns."""
+    verdict, article, gap, score, answered = (np.asarray(a).tolist() for a in (rows.verdict, rows.article, rows.gap,
+                                                                                rows.score, rows.answered))
+    known = np.asarray(rows.answered_known).tolist() if rows.answered_known is not None else None
     for i, tid in enumerate(rows.ids):
-        covered = bool(rows.verdict[i])
-        gap = int(rows.gap[i])
+        covered = bool(verdict[i])
+        g = int(gap[i])
         yield {"ticket_id": tid, "verdict": "covered" if covered else "gap",
-               "article": rows.article_ids[rows.article[i]] if covered and rows.article[i] >= 0 else "",
-               "score": f"{float(rows.score[i]):.4f}",
-               "gap_id": "" if covered else ("off-topic" if gap == -1 else str(gap) if gap > 0 else ""),
-               "answered_by_team": _team_verdict(rows, i)}
-
-
-def _team_verdict(rows, i: int) -> str:
-    """true / false, or unknown when the export has no reply column."""
-    if rows.answered_known is not None and not rows.answered_known[i]:
-        return "unknown"
-    return "true" if rows.answered[i] else "false"
+               "article": rows.article_ids[article[i]] if covered and article[i] >= 0 else "",
+               "score": f"{score[i]:.4f}",
+               "gap_id": "" if covered else ("off-topic" if g == -1 else str(g) if g > 0 else ""),
+               "answered_by_team": "unknown" if known is not None and not known[i]  # the export has no reply column
+               else "true" if answered[i] else "false"}
 
 
 def write_assignments(rows, fh, path: Path) -> None:
@@ -121,9 +120,9 @@ def write_assignments(rows, fh, path: Path) -> None:
             row["score"] = float(row["score"])
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    writer = csv.DictWriter(fh, ASSIGNMENT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(assignment_rows(rows))
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(ASSIGNMENT_COLUMNS)
+    writer.writerows([row[c] for c in ASSIGNMENT_COLUMNS] for row in assignment_rows(rows))
 
 
 def render_all(data: dict) -> dict[str, str]:

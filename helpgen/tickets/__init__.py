@@ -67,14 +67,17 @@ def read_tickets(paths: Sequence[Path], *, fmt: str | None = None, columns: Mapp
         for ticket in _read_one(path, fmt, ctx):
             key = hash(ticket.id)
             if key in seen:
-                ctx.warn(ticket.source, ticket.line, f"duplicate ticket id `{ticket.id}`, counted once (the first "
-                                                     "copy is kept)")
+                ctx.warn(ticket.source, ticket.line, duplicate_message(ticket.id))
                 continue
             seen.add(key)
             yield ticket
         done += _size(path)
         if on_progress is not None:
             on_progress(done, total)
+
+
+def duplicate_message(ident: str) -> str:
+    return f"duplicate ticket id `{ident}`, counted once (the first copy is kept)"
 
 
 def _read_one(path: Path, fmt: str | None, ctx: ReadContext) -> Iterator[Ticket]:

@@ -34,6 +34,7 @@ class DateParser:
 
     def __init__(self, dayfirst: bool | None = None) -> None:
         self.dayfirst = dayfirst
+        self.guessed = False  # True once a value was read by the numeric or dateutil path (may use `dayfirst`)
 
     def parse(self, value: object) -> datetime | None:
         """A timezone-aware datetime, or None when the value is empty; ValueError when unreadable."""
@@ -54,6 +55,7 @@ class DateParser:
             return _epoch(float(text))
         result = _from_iso(text) if ISO_START_RE.match(text) else None
         if result is None:
+            self.guessed = True
             result = self._from_numeric(text)
         if result is None:
             result = self._from_dateutil(text)

@@ -123,6 +123,9 @@ SIGN_OFF_AT = re.compile(rf"(?i)(?:{SIGN_OFF})\b[ \t]*[,!.]?[ \t]*(?:\n[ \t]*)?(
 FIRST_WORDS = frozenset("""hi hello hey hiya howdy dear greetings good morning evening bonjour hola hallo ciao ola ol\u00e1
 thanks thank many thx ty cheers regards best kind warm warmest all sincerely yours respectfully take br kr merci gracias
 danke grazie obrigado obrigada""".split())  # the first word of each GREETING and SIGN_OFF form
+# SEGMENT_RE where the first word can be one of FIRST_WORDS (case-insensitively, a superset of `.lower() in`)
+FIRST_WORD_SEGMENT_RE = re.compile(r"[.!?\n][ \t>*_-]*(?=(?i:%s)(?![^\W\d_]))([^\W\d_]+)"
+                                   % "|".join(map(re.escape, sorted(FIRST_WORDS, key=len, reverse=True))))
 AFTER_NAME_RE = re.compile(r"[ \t]*(?:[,!:;.\u3002\uff0c\uff01]|$)", re.M)
 INTRO_RE = re.compile(rf"(?i)\bmy[ \t]+name[ \t]+is[ \t]+(?P<title>{TITLE})?(?P<name>{NAME})")
 # Words that follow a greeting or a sign-off without being a name ("Hi there", "Thanks, Team", "Thanks, I").
@@ -168,17 +171,37 @@ def _name_words(words: str) -> int:
     return count
 
 
+MEMO_SIZE = 50_000  # texts whose redaction is remembered: exports repeat reply macros and short questions
+MEMO_CHARS = 2_000  # only texts up to this long are remembered
+
+
 class Redactor:
     """Replace personal data with placeholders such as `[email]`; `.counts` tallies each kind."""
 
     def __init__(self, extra_patterns: Sequence[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
         self._extra = [re.compile(p) for p in extra_patterns]
+        self._memo: dict[str, tuple[str, tuple[str, ...]]] = {}  # text -> (redacted, kinds counted, in order)
+        self._kinds: list[str] = []
 
     def redact(self, text: str) -> str:
         """The text with every personal item replaced by its placeholder."""
         if not text:
             return text
+        memo = self._memo.get(text)
+        if memo is not None:  # the same text again: the same result, counted again
+            for kind in memo[1]:
+                self.counts[kind] += 1
+            return memo[0]
+        self._kinds = []
+        out = self._redact(text)
+        if len(text) <= MEMO_CHARS:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = (out, tuple(self._kinds))
+        return out
+
+    def _redact(self, text: str) -> str:
         for pattern in self._extra:
             text = pattern.sub(self._user, text)
         if "@" in text:
@@ -193,7 +216,7 @@ class Redactor:
     def _names(self, text: str) -> str:
         """Names after greetings, in sign-offs and after "my name is", replaced by [name]."""
         first = TEXT_START_RE.match(text)
-        starts = [m.start(1) for m in SEGMENT_RE.finditer(text) if m.group(1).lower() in FIRST_WORDS]
+        starts = [m.start(1) for m in FIRST_WORD_SEGMENT_RE.finditer(text) if m.group(1).lower() in FIRST_WORDS]
         if first and first.group(1).lower() in FIRST_WORDS:
             starts.insert(0, first.start(1))
         out, last = [], 0
@@ -235,6 +258,7 @@ class Redactor:
 
     def _count(self, kind: str) -> str:
         self.counts[kind] += 1
+        self._kinds.append(kind)
         return PLACEHOLDERS[kind]
 
     def _user(self, match: re.Match[str]) -> str:

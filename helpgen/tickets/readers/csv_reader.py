@@ -51,6 +51,15 @@ class CsvReader(Reader):
             any(d in first for d in DELIMITERS)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Ticket]:
+        builder = RecordBuilder(ctx, path)
+        for keys, line, cells in self.records(path, ctx):
+            ticket = builder.build(dict(zip(keys, cells)), line)
+            if ticket is not None:
+                yield ticket
+
+    def records(self, path: Path, ctx: ReadContext) -> Iterator[tuple[tuple[str, ...], int, tuple[str, ...]]]:
+        """(field names, line, cells) of each non-blank row: what `RecordBuilder.build` turns into a ticket
+        (`dict(zip(names, cells))`), so rows can be built elsewhere (another process) in the same order."""
         raw, encoding = open_binary(path)
         with raw:
             try:
@@ -59,7 +68,7 @@ class CsvReader(Reader):
                 raise TicketError(f"not a readable CSV file ({exc}); export it again as CSV UTF-8", str(path),
                                   getattr(self, "_line", 1)) from None
 
-    def _rows(self, path: Path, ctx: ReadContext, raw, lines: Iterator[str]) -> Iterator[Ticket]:
+    def _rows(self, path: Path, ctx: ReadContext, raw, lines: Iterator[str]) -> Iterator[tuple]:
         self._line = 1
         head = list(itertools.islice(lines, SNIFF_LINES))
         delimiter, quote = pick_dialect("".join(head), path.suffix.lower())
@@ -69,9 +78,10 @@ class CsvReader(Reader):
             raise TicketError("empty file, no tickets to read; export the tickets again", str(path), 1)
         columns = resolve_columns(header, ctx.columns, str(path))
         index = {key: header.index(col) for key, col in columns.items()}
-        builder, rows = RecordBuilder(ctx, path), 0
-        keys, last = tuple(index), max(index.values())
-        pick = _picker(tuple(index.values()))
+        rows = 0
+        keys, positions = tuple(index), tuple(index.values())
+        last = max(positions)
+        pick = _picker(positions)
         previous_end = reader.line_num
         for row in reader:
             line, previous_end = previous_end + 1, reader.line_num
@@ -80,12 +90,9 @@ class CsvReader(Reader):
                 continue
             rows += 1
             if len(row) > last:
-                record = dict(zip(keys, pick(row)))
+                yield keys, line, pick(row)
             else:
-                record = {key: row[i] if i < len(row) else "" for key, i in index.items()}
-            ticket = builder.build(record, line)
-            if ticket is not None:
-                yield ticket
+                yield keys, line, tuple(row[i] if i < len(row) else "" for i in positions)
             if rows % PROGRESS_EVERY == 0:
                 ctx.tick(raw.tell())
         if rows == 0:
