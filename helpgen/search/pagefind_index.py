@@ -20,8 +20,10 @@ After `mkdocs build`, `apply_pagefind(site_dir, kb)`:
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -38,7 +40,7 @@ WEIGHTS: dict[str, float] = {"codes": 10.0, "questions": 5.0, "messages": 4.0, "
                              "keywords": 2.0, "learned": 2.0}
 # Hidden fields that are also Pagefind metadata: searched as a field of their own, and a page whose field
 # holds the query's rarer words is boosted by the field's `metaWeights` (helpgen-pagefind.js).
-META_FIELDS = ("questions", "summary", "tags", "keywords", "learned")
+META_FIELDS = ("codes", "questions", "summary", "tags", "keywords", "learned")
 # Parts of an article page that are not indexed: badges, related articles, contact, feedback, and the
 # body text itself. What is indexed is what the article is about: the title, the section headings and
 # the hidden fields. Measured (docs/benchmarks-search.md): recall@3 as good or better than with the body
@@ -140,7 +142,7 @@ self.onmessage = function (ev) {
 BRIDGE = "assets/search/helpgen-pagefind.js"
 
 
-def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
+def slim_indexes(site_dir: Path, kb: KnowledgeBase, tag: str = "") -> None:
     """Keep only the settings in each search_index.json, replace Material's worker with an idle one,
     and give each language's copy of helpgen-pagefind.js its settings (known before any fetch)."""
     for path in site_index.index_files(site_dir):
@@ -150,7 +152,7 @@ def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
         data["docs"] = []
         helpgen = data.setdefault("config", {}).setdefault("helpgen", {})
         root = "../" * prefix.count("/")
-        helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/"})
+        helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/", "cache_tag": tag})
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         for worker in sorted((lang_root / "assets" / "javascripts" / "workers").glob("search.*.js")):
             worker.write_text(IDLE_WORKER, encoding="utf-8")
@@ -159,6 +161,51 @@ def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
             settings = json.dumps(helpgen, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
             bridge.write_text(f"window.helpgenSearchConfig = {settings};\n" + bridge.read_text(encoding="utf-8"),
                               encoding="utf-8")
+
+
+def cache_tag(site_dir: Path) -> str:
+    """A tag of this build's Pagefind entry file: Pagefind asks for `pagefind-entry.json?ts=TAG` with it
+    (a URL the browser may cache, and fetch early) instead of a new `?ts=<now>` on every page view."""
+    entry = site_dir / BUNDLE / "pagefind-entry.json"
+    return hashlib.sha256(entry.read_bytes()).hexdigest()[:12] if entry.is_file() else ""
+
+
+_BRIDGE_SRC = re.compile(r'<script src="([^"]*)assets/search/helpgen-pagefind\.js')
+_HTML_LANG = re.compile(r'<html[^>]*\slang="([^"]*)"')
+
+
+def preload_links(bundle: str, entry: dict, lang: str, tag: str) -> str:
+    """<link> tags that start fetching what Pagefind needs before any script runs: its JS module, the
+    entry file, the metadata and the WebAssembly of the page's language (the files Pagefind picks for
+    `<html lang>`; the largest language when there is none)."""
+    languages = entry.get("languages", {})
+    index = languages.get(lang) or languages.get(lang.split("-")[0])
+    if index is None and languages:
+        index = max(languages.values(), key=lambda v: v.get("page_count", 0))
+    links = [f'<link rel="modulepreload" href="{bundle}pagefind.js">',
+             f'<link rel="preload" href="{bundle}pagefind-entry.json?ts={tag}" as="fetch" crossorigin>']
+    if index:
+        links.append(f'<link rel="preload" href="{bundle}pagefind.{index["hash"]}.pf_meta" as="fetch" crossorigin>')
+        links.append(f'<link rel="preload" href="{bundle}wasm.{index.get("wasm") or "unknown"}.pagefind" '
+                     'as="fetch" crossorigin>')
+    return "".join(links)
+
+
+def add_preload_links(site_dir: Path, tag: str) -> None:
+    """Put preload_links() into the <head> of every page that loads helpgen-pagefind.js."""
+    entry_path = site_dir / BUNDLE / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8")) if entry_path.is_file() else {}
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        src, head_end = _BRIDGE_SRC.search(text), text.find("</head>")
+        if src is None or head_end < 0:
+            continue
+        prefix = src.group(1)  # the page's way to its language root (where assets/ is)
+        lang_root = site_dir if prefix.startswith("/") else (page.parent / prefix)
+        bundle = prefix + os.path.relpath(site_dir / BUNDLE, lang_root).replace(os.sep, "/") + "/"
+        lang = _HTML_LANG.search(text)
+        links = preload_links(html.escape(bundle, quote=True), entry, (lang.group(1) if lang else "").lower(), tag)
+        page.write_text(text[:head_end] + links + text[head_end:], encoding="utf-8")
 
 
 def apply_pagefind(site_dir: Path, kb: KnowledgeBase) -> int:
@@ -175,7 +222,9 @@ def apply_pagefind(site_dir: Path, kb: KnowledgeBase) -> int:
             count += 1
     run_pagefind(site_dir)
     sort_entry(site_dir / BUNDLE / "pagefind-entry.json")
-    slim_indexes(site_dir, kb)
+    tag = cache_tag(site_dir)
+    slim_indexes(site_dir, kb, tag)
+    add_preload_links(site_dir, tag)
     return count
 
 

@@ -3,8 +3,11 @@
  * Inert unless the site was built with the Pagefind backend: helpgen/search/pagefind_index.py then
  * writes `window.helpgenSearchConfig` (with `backend: "pagefind"`) at the top of this file and
  * replaces Material's lunr worker with an idle one that only answers Material's setup.
- * Pagefind is loaded as soon as the page is, and helpgen-search.js hands Material's QUERY
- * messages to this script, which answers on the worker object as the worker would. Material's search box, result list and markup
+ * Pagefind is loaded as soon as the page is (its files are preloaded from the page's <head>), in the
+ * page (no worker). The search starts on the customer's keystroke (after DEBOUNCE_MS without
+ * typing), before Material's worker has answered its setup; helpgen-search.js hands Material's QUERY
+ * messages to this script, which finds that search done or under way and answers on the worker
+ * object as the worker would. Material's search box, result list and markup
  * (`li.md-search-result__item > a`, result meta text) are untouched: this script only produces
  * the READY and RESULT messages Material's worker would send.
  *
@@ -13,7 +16,8 @@
  * into the tokens of their article's heavily weighted `codes` field. The words are searched
  * together first (Pagefind returns pages with every word it knows); when that finds fewer than
  * FULL_FIRST pages, each word is searched on its own and the scores are added, scaled by the
- * share of the words a page matches (customers' questions need an OR).
+ * share of the words a page matches (customers' questions need an OR). Results are shown once the
+ * fragments (title, URL, excerpt) of the first FIRST_FRAGMENTS pages are in; the rest follow.
  * Only the site's own files are fetched (the bundle in pagefind/ at the site root).
  */
 (function () {
@@ -23,7 +27,7 @@
      MAX_RESULTS follow; a query waits DEBOUNCE_MS for the next keystroke before Pagefind scores it
      (its index chunks are fetched meanwhile). */
   var FIRST_FRAGMENTS = 5, DEBOUNCE_MS = 60, EXCERPT_WORDS = 24;
-  var RANKING = { pageLength: 0.0, metaWeights: { title: 5, questions: 5, summary: 3, learned: 3, tags: 3, keywords: 2 } };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
+  var RANKING = { pageLength: 0.0, metaWeights: { codes: 10, title: 5, questions: 5, summary: 3, learned: 3, tags: 3, keywords: 2 } };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
   var SEP = /[\s\-_,:;!?=\[\]()"'\/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u200b]+/;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var state = { pagefind: null, loading: null, data: null, base: null, seq: 0, vocab: null, latest: 0, cache: null };
@@ -39,7 +43,11 @@
     var data = state.data, root = new URL(data.root || "", state.base);
     var opts = { baseUrl: root.pathname, excerptLength: EXCERPT_WORDS, ranking: RANKING };
     if (data.cache_tag) opts.metaCacheTag = data.cache_tag;  /* a stable entry URL the browser may cache */
-    if (window.__pfNoWorker) opts.noWorker = true;
+    /* In the page, not in Pagefind's web worker: the page's <head> preloads the entry file, the
+       metadata and the WebAssembly (pagefind_index.preload_links), which only the page's own fetches
+       reuse; the worker would fetch its script and then those files one after the other. A search
+       is short once the index holds no body text, and runs only after DEBOUNCE_MS without typing. */
+    opts.noWorker = true;
     state.loading = import(new URL(data.bundle, state.base).href + "pagefind.js").then(function (pf) {
       state.pagefind = pf;
       return Promise.resolve(pf.options(opts))
