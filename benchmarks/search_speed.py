@@ -82,6 +82,10 @@ TYPE_AT_LOAD = """document.addEventListener('DOMContentLoaded', () => {
     if (list.querySelector('.md-search-result__item') && !window.__firstResults) {
       window.__firstResults = performance.now(); obs.disconnect(); }
   }).observe(list, {childList: true, subtree: true});
+  new MutationObserver((_, obs) => {  /* a question that finds nothing: its (empty) answer */
+    if (document.documentElement.dataset.helpgenResults && !window.__firstAnswer) {
+      window.__firstAnswer = performance.now(); obs.disconnect(); }
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ['data-helpgen-results']});
   input.focus();
   input.value = %s;
   input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
@@ -148,18 +152,20 @@ class HeapProbe:
         return out
 
 
-def first_results(browser, base: str, question: str) -> tuple[float, float]:
-    """(navigation start -> first result in the list, DOMContentLoaded) in ms, in a fresh context
-    (empty HTTP cache), the question put into the box at DOMContentLoaded."""
+def first_results(browser, base: str, question: str) -> tuple[float, float, bool]:
+    """(navigation start -> first result in the list, DOMContentLoaded, found anything) in ms, in a
+    fresh context (empty HTTP cache), the question put into the box at DOMContentLoaded. A question
+    that finds nothing counts until its empty answer is rendered."""
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(TYPE_AT_LOAD % json.dumps(question))
     page.goto(base)
-    page.wait_for_function("window.__firstResults", timeout=900_000, polling=20)
-    first = page.evaluate("window.__firstResults")
+    page.wait_for_function("window.__firstResults || window.__firstAnswer", timeout=900_000, polling=20)
+    page.wait_for_timeout(50)  # an answer's items are rendered right after the answer
+    first, answer = page.evaluate("[window.__firstResults, window.__firstAnswer]")
     dom = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
     context.close()
-    return first, dom
+    return first or answer, dom, bool(first)
 
 
 def measure(site: Path, questions: list[str], cold: int) -> dict:
@@ -187,10 +193,10 @@ def measure(site: Path, questions: list[str], cold: int) -> dict:
         heaps = probe.heaps_mb()
         pss = renderer_pss_mb()
         browser.close()
-    firsts = [f for f, _ in loads]
+    firsts = [f for f, _, _ in loads]
     return {"ready_ms": ready, "first_ms": statistics.median(firsts), "first_max_ms": max(firsts),
-            "after_dom_ms": statistics.median(f - d for f, d in loads), "dom_ms": statistics.median(d for _, d in loads),
-            "cold": len(loads), "median_ms": statistics.median(times), "max_ms": max(times),
+            "after_dom_ms": statistics.median(f - d for f, d, _ in loads), "dom_ms": statistics.median(d for _, d, _ in loads),
+            "cold": len(loads), "found": sum(found for _, _, found in loads), "median_ms": statistics.median(times), "max_ms": max(times),
             "heap_mb": sum(heaps.values()), "heaps": heaps, "pss_mb": pss, "kb_per_query": per_query}
 
 
@@ -300,9 +306,9 @@ def main() -> int:
             if not (args.reuse and (kb_dir / "articles").is_dir()):
                 make_kb(kb_dir, n)
             sites.append((f"synthetic {n}", *build(kb_dir, work / f"synth-{n}-sites", args.reuse)))
-        print(f"{len(questions)} questions; first results: navigation start -> first result on screen, question put "
+        print(f"{len(questions)} questions; first results: navigation start -> first result on screen (found: questions with results), question put "
               "into the box at DOMContentLoaded, fresh context each (median / max)")
-        print(f"{'site':14}{'backend':>9}{'loads':>6}{'DOM ms':>8}{'1st results ms':>15}{'max':>7}{'from DOM':>9}"
+        print(f"{'site':14}{'backend':>9}{'found':>6}{'DOM ms':>8}{'1st results ms':>15}{'max':>7}{'from DOM':>9}"
               f"{'ready ms':>9}{'query ms':>9}{'max':>7}{'JS heap MB':>11}{'renderer MB':>12}{'kB/query':>9}")
         rows = {}
         for name, lunr, pagefind in sites:
@@ -310,7 +316,7 @@ def main() -> int:
                 cold = min(args.lunr_questions, len(questions)) if backend == "lunr" and name != "sample_kb" \
                     else len(questions)
                 m = rows[name, backend] = measure(site, questions, cold)
-                print(f"{name:14}{backend:>9}{m['cold']:>6}{m['dom_ms']:>8.0f}{m['first_ms']:>15.0f}{m['first_max_ms']:>7.0f}"
+                print(f"{name:14}{backend:>9}{str(m['found']) + '/' + str(m['cold']):>6}{m['dom_ms']:>8.0f}{m['first_ms']:>15.0f}{m['first_max_ms']:>7.0f}"
                       f"{m['after_dom_ms']:>9.0f}{m['ready_ms']:>9.0f}{m['median_ms']:>9.0f}{m['max_ms']:>7.0f}"
                       f"{m['heap_mb']:>11.1f}{m['pss_mb']:>12.0f}{m['kb_per_query']:>9.1f}   heaps: "
                       + ", ".join(f"{k} {v:.1f}" for k, v in m["heaps"].items()), flush=True)
