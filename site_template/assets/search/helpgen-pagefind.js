@@ -27,7 +27,7 @@
      MAX_RESULTS follow; a query waits DEBOUNCE_MS for the next keystroke before Pagefind scores it
      (its index chunks are fetched meanwhile). */
   var FIRST_FRAGMENTS = 5, DEBOUNCE_MS = 60, EXCERPT_WORDS = 24;
-  var RANKING = { pageLength: 0.0, metaWeights: { codes: 10, title: 5, questions: 5, summary: 3, learned: 3, tags: 3, keywords: 2 } };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
+  var RANKING = { pageLength: 0.0, termFrequency: 0.5, metaWeights: { codes: 10, title: 5, questions: 5, summary: 3, learned: 3, tags: 3, keywords: 2 } };  /* Pagefind ranking; measured: docs/benchmarks-search.md */
   var SEP = /[\s\-_,:;!?=\[\]()"'\/\\.\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u200b]+/;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g, HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var state = { pagefind: null, loading: null, data: null, base: null, seq: 0, vocab: null, latest: 0, cache: null };
