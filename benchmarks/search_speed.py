@@ -18,15 +18,16 @@ For each site and backend:
 - ready: navigation start until the search can answer (Material's worker has built the lunr index /
   Pagefind's WebAssembly and metadata are loaded), on a second page of the same browser;
 - per query: on that page, last keystroke until results are rendered (median and max over the questions);
-- JS heap: used V8 heap of the page plus every dedicated worker after all the questions (Chrome
-  DevTools Protocol Runtime.getHeapUsage, workers reached with Target.setAutoAttach); the renderer
-  processes' PSS is printed too;
+- JS heap: used V8 heap plus ArrayBuffer backing stores (Pagefind's WebAssembly memory) of the page
+  and of every dedicated worker after all the questions (Chrome DevTools Protocol Runtime.getHeapUsage,
+  workers reached with Target.setAutoAttach); the renderer processes' PSS is printed too;
 - kB per query: bytes the local server sent while the questions ran, divided by the questions;
 - recall@3 on all of tests/e2e/questions_en.csv (sample KB) of the Pagefind site in the browser and of
   lunr.py (`helpgen search --eval`, the ranking of the lunr site), and their difference; the
   browser lunr site and Material's search as configured out of the box are printed for reference.
 
     /work/venv/bin/python benchmarks/search_speed.py [--sizes 1000,5000] [--keep DIR] [--reuse]
+        [--also NAME=SITE_DIR]   # e.g. the 5,000-article site built by an older helpgen, as a reference
 
 Targets (issue 10, item 3): with Pagefind at 5,000 articles, first results after load <= 1 s, JS heap
 <= 200 MB, recall@3 within 0.03 of lunr's on the same questions. The machine is shared: compare the
@@ -116,6 +117,11 @@ def renderer_pss_mb() -> float:
     return total / 1024
 
 
+def used_mb(usage: dict) -> float:
+    """Used V8 heap plus ArrayBuffer backing stores (WebAssembly memory, fetched bytes), in MB."""
+    return (usage["usedSize"] + usage.get("backingStorageSize", 0)) / 2**20
+
+
 class HeapProbe:
     """Used JS heap of a page and of its dedicated workers, through the DevTools protocol."""
 
@@ -139,7 +145,7 @@ class HeapProbe:
 
     def heaps_mb(self) -> dict[str, float]:
         """{"page": MB, "worker <name>": MB, ...}; a worker that does not answer is left out."""
-        out = {"page": self.cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20}
+        out = {"page": used_mb(self.cdp.send("Runtime.getHeapUsage"))}
         for i, (session, url) in enumerate(sorted(self.workers.items())):
             self.cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(
                 {"id": 1000 + i, "method": "Runtime.getHeapUsage"})})
@@ -148,7 +154,7 @@ class HeapProbe:
                 self.page.wait_for_timeout(20)
             reply = self.replies.get((session, 1000 + i))
             if reply and "usedSize" in reply:
-                out["worker " + url.rsplit("/", 1)[-1]] = reply["usedSize"] / 2**20
+                out["worker " + url.rsplit("/", 1)[-1]] = used_mb(reply)
         return out
 
 
@@ -195,8 +201,9 @@ def measure(site: Path, questions: list[str], cold: int) -> dict:
         browser.close()
     firsts = [f for f, _, _ in loads]
     return {"ready_ms": ready, "first_ms": statistics.median(firsts), "first_max_ms": max(firsts),
-            "after_dom_ms": statistics.median(f - d for f, d, _ in loads), "dom_ms": statistics.median(d for _, d, _ in loads),
-            "cold": len(loads), "found": sum(found for _, _, found in loads), "median_ms": statistics.median(times), "max_ms": max(times),
+            "after_dom_ms": statistics.median(f - d for f, d, _ in loads),
+            "dom_ms": statistics.median(d for _, d, _ in loads), "cold": len(loads),
+            "found": sum(found for _, _, found in loads), "median_ms": statistics.median(times), "max_ms": max(times),
             "heap_mb": sum(heaps.values()), "heaps": heaps, "pss_mb": pss, "kb_per_query": per_query}
 
 
@@ -277,6 +284,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--reuse", action="store_true", help="reuse lunr builds already in --keep")
     parser.add_argument("--no-recall", action="store_true", help="skip the recall figures")
+    parser.add_argument("--also", action="append", default=[], metavar="NAME=DIR",
+                        help="also measure this already built Pagefind site (e.g. one built by another version)")
     parser.add_argument("--lunr-questions", type=int, default=3,
                         help="first-results loads of the lunr site of a synthetic KB (each takes up to a minute)")
     args = parser.parse_args()
@@ -291,14 +300,16 @@ def main() -> int:
             got = {}
             for backend, site in reference + list(zip(("helpgen lunr", "pagefind"), sites[0][1:])):
                 got[backend] = recall(site)
-                print(f"recall on tests/e2e/questions_en.csv, {backend + ' (browser)':34}: recall@1 {got[backend][0]:.3f}"
-                      f"  recall@3 {got[backend][1]:.3f}", flush=True)
+                print(f"recall on tests/e2e/questions_en.csv, {backend + ' (browser)':34}: "
+                      f"recall@1 {got[backend][0]:.3f}  recall@3 {got[backend][1]:.3f}", flush=True)
             lunr_py = lunr_py_recall(ROOT / "sample_kb")
-            print(f"recall on tests/e2e/questions_en.csv, {'lunr.py (helpgen search --eval)':34}: recall@1 {lunr_py[0]:.3f}"
-                  f"  recall@3 {lunr_py[1]:.3f}", flush=True)
+            print(f"recall on tests/e2e/questions_en.csv, {'lunr.py (helpgen search --eval)':34}: "
+                  f"recall@1 {lunr_py[0]:.3f}  recall@3 {lunr_py[1]:.3f}", flush=True)
             gap = got["pagefind"][1] - lunr_py[1]
-            summary.append(f"recall@3 Pagefind {got['pagefind'][1]:.3f} vs lunr.py {lunr_py[1]:.3f}: difference {gap:+.3f} "
-                           f"(target |difference| <= {TARGET_RECALL_GAP}: {verdict(abs(gap) <= TARGET_RECALL_GAP + 1e-9)})")
+            summary.append(f"recall@3 Pagefind {got['pagefind'][1]:.3f} vs lunr.py {lunr_py[1]:.3f}: difference "
+                           f"{gap:+.3f} (target |difference| <= {TARGET_RECALL_GAP}: "
+                           f"{verdict(abs(gap) <= TARGET_RECALL_GAP + 1e-9)}); vs helpgen lunr in the browser "
+                           f"{got['helpgen lunr'][1]:.3f}: {got['pagefind'][1] - got['helpgen lunr'][1]:+.3f}")
         for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
             from synth_kb import make_kb
 
@@ -306,30 +317,42 @@ def main() -> int:
             if not (args.reuse and (kb_dir / "articles").is_dir()):
                 make_kb(kb_dir, n)
             sites.append((f"synthetic {n}", *build(kb_dir, work / f"synth-{n}-sites", args.reuse)))
-        print(f"{len(questions)} questions; first results: navigation start -> first result on screen (found: questions with results), question put "
-              "into the box at DOMContentLoaded, fresh context each (median / max)")
+        print(f"{len(questions)} questions; first results: navigation start -> first result on screen (found: "
+              "questions with results), question put into the box at DOMContentLoaded, fresh context each (median / max)")
         print(f"{'site':14}{'backend':>9}{'found':>6}{'DOM ms':>8}{'1st results ms':>15}{'max':>7}{'from DOM':>9}"
               f"{'ready ms':>9}{'query ms':>9}{'max':>7}{'JS heap MB':>11}{'renderer MB':>12}{'kB/query':>9}")
         rows = {}
-        for name, lunr, pagefind in sites:
+        for name, lunr, pagefind in sites + [(n, None, Path(d)) for n, d in (a.split("=", 1) for a in args.also)]:
             for backend, site in (("lunr", lunr), ("pagefind", pagefind)):
+                if site is None:
+                    continue
                 cold = min(args.lunr_questions, len(questions)) if backend == "lunr" and name != "sample_kb" \
                     else len(questions)
                 m = rows[name, backend] = measure(site, questions, cold)
-                print(f"{name:14}{backend:>9}{str(m['found']) + '/' + str(m['cold']):>6}{m['dom_ms']:>8.0f}{m['first_ms']:>15.0f}{m['first_max_ms']:>7.0f}"
+                found = f"{m['found']}/{m['cold']}"
+                print(f"{name:14}{backend:>9}{found:>6}{m['dom_ms']:>8.0f}{m['first_ms']:>15.0f}{m['first_max_ms']:>7.0f}"
                       f"{m['after_dom_ms']:>9.0f}{m['ready_ms']:>9.0f}{m['median_ms']:>9.0f}{m['max_ms']:>7.0f}"
                       f"{m['heap_mb']:>11.1f}{m['pss_mb']:>12.0f}{m['kb_per_query']:>9.1f}   heaps: "
                       + ", ".join(f"{k} {v:.1f}" for k, v in m["heaps"].items()), flush=True)
         large = [name for name, *_ in sites if name != "sample_kb"]
+        for also in args.also:
+            name, pf = also.split("=", 1)[0], rows[also.split("=", 1)[0], "pagefind"]
+            if large:
+                mine = rows[large[-1], "pagefind"]
+                summary.append(f"{large[-1]}, Pagefind vs {name}: first results x{mine['first_ms'] / pf['first_ms']:.2f} "
+                               f"({mine['first_ms']:.0f} vs {pf['first_ms']:.0f} ms), heap "
+                               f"x{mine['heap_mb'] / pf['heap_mb']:.2f}")
         if large:
             name = large[-1]
             pf, lunr_m, small = rows[name, "pagefind"], rows[name, "lunr"], rows["sample_kb", "pagefind"]
             summary.insert(0, f"{name}, Pagefind: first results after load {pf['first_ms']:.0f} ms median "
                               f"({pf['after_dom_ms']:.0f} ms after DOMContentLoaded; target <= {TARGET_FIRST_MS} ms: "
-                              f"{verdict(pf['first_ms'] <= TARGET_FIRST_MS)}); x{pf['first_ms'] / lunr_m['first_ms']:.2f} of "
-                              f"lunr on the same site, x{pf['first_ms'] / small['first_ms']:.2f} of Pagefind on sample_kb")
+                              f"{verdict(pf['first_ms'] <= TARGET_FIRST_MS)}); x{pf['first_ms'] / lunr_m['first_ms']:.2f}"
+                              f" of lunr on the same site, x{pf['first_ms'] / small['first_ms']:.2f} of Pagefind on "
+                              "sample_kb")
             summary.insert(1, f"{name}, Pagefind: JS heap {pf['heap_mb']:.0f} MB (target <= {TARGET_HEAP_MB} MB: "
-                              f"{verdict(pf['heap_mb'] <= TARGET_HEAP_MB)}); x{pf['heap_mb'] / lunr_m['heap_mb']:.2f} of lunr")
+                              f"{verdict(pf['heap_mb'] <= TARGET_HEAP_MB)}); x{pf['heap_mb'] / lunr_m['heap_mb']:.2f} "
+                              "of lunr")
     print("\n".join(["", "targets (issue 10, item 3):"] + ["  " + line for line in summary]))
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     return 0
