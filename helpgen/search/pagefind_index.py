@@ -7,8 +7,10 @@ Chosen by `search:` in helpgen.yml (`helpgen.search.pagefind_index.backend`): `p
 After `mkdocs build`, `apply_pagefind(site_dir, kb)`:
 1. marks each article page's content as the only thing Pagefind indexes (`data-pagefind-body`:
    listing pages, the home page and the 404 page are left out), and adds the article's error
-   codes, questions, error messages, summary, tags, glossary aliases and learned search terms as hidden elements with
-   `data-pagefind-weight` (the lunr field boosts, scaled to Pagefind's 0-10);
+   codes, questions, error messages, summary, tags, glossary aliases and learned search terms as hidden
+   elements with `data-pagefind-weight` (the lunr field boosts, scaled to Pagefind's 0-10), most of
+   them also Pagefind metadata (META_FIELDS); of the page itself only the title and the section
+   headings are indexed, not the body text (EXCLUDE);
 2. runs the Pagefind binary of the `pagefind[extended]` package (CJK segmentation included),
    which writes the search bundle to `pagefind/` at the site root;
 3. empties the `docs` of every search/search_index.json (Material still fetches the file for its
@@ -16,7 +18,9 @@ After `mkdocs build`, `apply_pagefind(site_dir, kb)`:
    with an idle one that only answers Material's setup message, and writes helpgen's search
    settings (`config.helpgen` plus the backend and the bundle path) at the top of each language's
    copy of assets/search/helpgen-pagefind.js, which then answers Material's queries from
-   Pagefind's JS API. Material's search box and result markup stay as they are.
+   Pagefind's JS API. Material's search box and result markup stay as they are;
+4. puts <link rel=preload> tags for Pagefind's JS, entry file, metadata and WebAssembly into the
+   <head> of every page that loads the search, so they download with the page.
 """
 from __future__ import annotations
 
