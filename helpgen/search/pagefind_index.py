@@ -146,7 +146,7 @@ self.onmessage = function (ev) {
 BRIDGE = "assets/search/helpgen-pagefind.js"
 
 
-def slim_indexes(site_dir: Path, kb: KnowledgeBase, tag: str = "") -> None:
+def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
     """Keep only the settings in each search_index.json, replace Material's worker with an idle one,
     and give each language's copy of helpgen-pagefind.js its settings (known before any fetch)."""
     for path in site_index.index_files(site_dir):
@@ -156,7 +156,7 @@ def slim_indexes(site_dir: Path, kb: KnowledgeBase, tag: str = "") -> None:
         data["docs"] = []
         helpgen = data.setdefault("config", {}).setdefault("helpgen", {})
         root = "../" * prefix.count("/")
-        helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/", "cache_tag": tag})
+        helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/", "cache_tag": ""})
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         for worker in sorted((lang_root / "assets" / "javascripts" / "workers").glob("search.*.js")):
             worker.write_text(IDLE_WORKER, encoding="utf-8")
@@ -195,12 +195,18 @@ def preload_links(bundle: str, entry: dict, lang: str, tag: str) -> str:
     return "".join(links)
 
 
+_OUR_LINKS = re.compile(r'<link rel="modulepreload" href="[^"]*pagefind\.js">'
+                        r'(?:<link rel="preload" href="[^"]*" as="fetch" crossorigin>)*')
+
+
 def add_preload_links(site_dir: Path, tag: str) -> None:
-    """Put preload_links() into the <head> of every page that loads helpgen-pagefind.js."""
+    """Put preload_links() into the <head> of every page that loads helpgen-pagefind.js (replacing
+    the links of an earlier Pagefind run)."""
     entry_path = site_dir / BUNDLE / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8")) if entry_path.is_file() else {}
     for page in sorted(site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
+        old = page.read_text(encoding="utf-8")
+        text = _OUR_LINKS.sub("", old)
         src, head_end = _BRIDGE_SRC.search(text), text.find("</head>")
         if src is None or head_end < 0:
             continue
@@ -209,7 +215,39 @@ def add_preload_links(site_dir: Path, tag: str) -> None:
         bundle = prefix + os.path.relpath(site_dir / BUNDLE, lang_root).replace(os.sep, "/") + "/"
         lang = _HTML_LANG.search(text)
         links = preload_links(html.escape(bundle, quote=True), entry, (lang.group(1) if lang else "").lower(), tag)
-        page.write_text(text[:head_end] + links + text[head_end:], encoding="utf-8")
+        new = text[:head_end] + links + text[head_end:]
+        if new != old:
+            page.write_text(new, encoding="utf-8")
+
+
+def set_cache_tag(site_dir: Path, tag: str) -> None:
+    """Write the cache tag into the settings slim_indexes() wrote (search_index.json, helpgen-pagefind.js)."""
+    for path in site_index.index_files(site_dir):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        helpgen = data.get("config", {}).get("helpgen", {})
+        if helpgen.get("backend") != "pagefind" or helpgen.get("cache_tag") == tag:
+            continue
+        helpgen["cache_tag"] = tag
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        bridge = path.parent.parent / BRIDGE
+        first, _, rest = bridge.read_text(encoding="utf-8").partition("\n") if bridge.is_file() else ("", "", "")
+        if first.startswith("window.helpgenSearchConfig = "):
+            settings = json.loads(first.split(" = ", 1)[1].rstrip(";"))
+            settings["cache_tag"] = tag
+            first = "window.helpgenSearchConfig = " + json.dumps(
+                settings, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + ";"
+            bridge.write_text(first + "\n" + rest, encoding="utf-8")
+
+
+def after_pagefind_run(site_dir: Path) -> None:
+    """What depends on the bundle a Pagefind run wrote: its entry file sorted, the cache tag in the
+    settings, the preload links in every page. `helpgen build` and `helpgen serve` (after its
+    background runs) both end with this, so they give the same files."""
+    site_dir = Path(site_dir)
+    sort_entry(site_dir / BUNDLE / "pagefind-entry.json")
+    tag = cache_tag(site_dir)
+    set_cache_tag(site_dir, tag)
+    add_preload_links(site_dir, tag)
 
 
 def apply_pagefind(site_dir: Path, kb: KnowledgeBase) -> int:
@@ -225,10 +263,8 @@ def apply_pagefind(site_dir: Path, kb: KnowledgeBase) -> int:
         if page.is_file() and mark_article(page, kb, article):
             count += 1
     run_pagefind(site_dir)
-    sort_entry(site_dir / BUNDLE / "pagefind-entry.json")
-    tag = cache_tag(site_dir)
-    slim_indexes(site_dir, kb, tag)
-    add_preload_links(site_dir, tag)
+    slim_indexes(site_dir, kb)
+    after_pagefind_run(site_dir)
     return count
 
 
