@@ -202,4 +202,5 @@ def test_pagefind_pages_carry_learned_terms_hidden(kb):
         "articles:\n  parcels/track-a-parcel:\n    terms: [went missing]\n", encoding="utf-8")
     article = next(a for a in kb.in_language("en") if a.id == "parcels/track-a-parcel")
     html = pagefind_index.hidden_fields(kb, article)
-    assert '<div hidden data-helpgen-field="learned" data-pagefind-weight="2">went missing</div>' in html
+    assert ('<div hidden data-helpgen-field="learned" data-pagefind-weight="2" data-pagefind-meta="learned">'
+            'went missing</div>') in html

@@ -47,9 +47,18 @@ def test_offline_builds_always_keep_lunr(kb, monkeypatch):
 def test_hidden_fields_carry_codes_questions_and_messages_with_weights(kb):
     article = next(a for a in kb.published if a.id == "troubleshooting/declined-payment")
     html = pagefind_index.hidden_fields(kb, article)
-    assert '<div hidden data-helpgen-field="codes" data-pagefind-weight="10">E1023 . hgm' in html
-    assert 'data-helpgen-field="questions" data-pagefind-weight="5">shop refused the card</div>' in html
+    assert '<div hidden data-helpgen-field="codes" data-pagefind-weight="10" data-pagefind-meta="codes">E1023 . hgm' in html
+    assert ('data-helpgen-field="questions" data-pagefind-weight="5" data-pagefind-meta="questions">'
+            'shop refused the card</div>') in html
     assert 'data-helpgen-field="messages" data-pagefind-weight="4">Do not honour</div>' in html
+
+
+def test_codes_questions_and_summary_are_also_weighted_metadata_but_messages_are_not(kb):
+    article = next(a for a in kb.published if a.id == "troubleshooting/declined-payment")
+    html = pagefind_index.hidden_fields(kb, article)
+    assert 'data-pagefind-meta="summary">Why a shop refused your card.</div>' in html
+    assert 'data-helpgen-field="codes" data-pagefind-weight="10" data-pagefind-meta="codes">E1023' in html
+    assert 'data-helpgen-field="messages" data-pagefind-weight="4">' in html
 
 
 def test_hidden_fields_are_escaped(kb):
@@ -84,6 +93,52 @@ def test_pagefind_build_indexes_articles_only(pagefind_site):
     assert page.count("data-pagefind-body") == 1 and 'data-helpgen-field="questions"' in page
     home = (pagefind_site / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in home
+
+
+def fragment_of(site: Path, url: str) -> dict:
+    """The Pagefind fragment (the text Pagefind indexed and shows in excerpts) of one page."""
+    import gzip
+
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = path.read_bytes()
+        data = data if data.startswith(b"pagefind_dcd") else gzip.decompress(data)
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        if fragment["url"].endswith(url):
+            return fragment
+    raise AssertionError(f"no fragment for {url}")
+
+
+def test_pagefind_indexes_title_headings_and_fields_but_not_the_body_text(pagefind_site):
+    fragment = fragment_of(pagefind_site, "/cards/track-your-card/")
+    assert fragment["meta"]["title"] == "Track your card delivery"
+    assert fragment["meta"]["questions"] == "card still not here . when does the card come"
+    assert "Late cards" in fragment["content"]  # a section heading
+    assert "Where your new card is" in fragment["content"]  # the summary
+    assert "working days" not in fragment["content"] and "order a new one" not in fragment["content"]  # body text
+
+
+def test_pages_preload_what_pagefind_needs_with_a_stable_entry_url(pagefind_site):
+    bridge = (pagefind_site / "assets" / "search" / "helpgen-pagefind.js").read_text(encoding="utf-8")
+    tag = json.loads(bridge.splitlines()[0].split(" = ", 1)[1].rstrip(";"))["cache_tag"]
+    assert tag == pagefind_index.cache_tag(pagefind_site) and len(tag) == 12
+    entry = json.loads((pagefind_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = f'pagefind.{entry["languages"]["en"]["hash"]}.pf_meta'
+    for page, prefix in ((pagefind_site / "index.html", ""), (pagefind_site / "cards" / "track-your-card" / "index.html",
+                                                            "../../")):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert f'<link rel="modulepreload" href="{prefix}pagefind/pagefind.js">' in head
+        assert f'<link rel="preload" href="{prefix}pagefind/pagefind-entry.json?ts={tag}" as="fetch" crossorigin>' in head
+        assert f'<link rel="preload" href="{prefix}pagefind/{meta}" as="fetch" crossorigin>' in head
+        assert f'<link rel="preload" href="{prefix}pagefind/wasm.en.pagefind" as="fetch" crossorigin>' in head
+    assert (pagefind_site / "pagefind" / meta).is_file() and (pagefind_site / "pagefind" / "wasm.en.pagefind").is_file()
+
+
+def test_preload_links_pick_the_index_of_the_page_language():
+    entry = {"languages": {"en": {"hash": "en_1", "wasm": "en", "page_count": 9},
+                           "zh": {"hash": "zh_2", "wasm": "zh", "page_count": 3}}}
+    assert "pagefind.zh_2.pf_meta" in pagefind_index.preload_links("../p/", entry, "zh", "t")
+    assert "pagefind.en_1.pf_meta" in pagefind_index.preload_links("p/", entry, "en-gb", "t")
+    assert "pagefind.en_1.pf_meta" in pagefind_index.preload_links("p/", entry, "fr", "t")  # the largest
 
 
 def test_pagefind_build_sets_up_the_browser_side(pagefind_site):

@@ -378,7 +378,7 @@ class LiveSite:
                 self._failed = BuildError(f"Pagefind failed ({detail[-1] if detail else proc.returncode}); "
                                           "set `search: lunr` in helpgen.yml to preview without it")
             else:
-                pagefind_index.sort_entry(bundle / "pagefind-entry.json")
+                pagefind_index.after_pagefind_run(self.site_dir)  # entry sorted, cache tag, preload links
 
     def wait(self) -> None:
         """Wait until no Pagefind run is pending; the error of a failed one raises here."""

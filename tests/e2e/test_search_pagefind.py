@@ -91,6 +91,60 @@ def test_pagefind_error_codes_hit_their_article_first(pf_search):
     assert wrong == []
 
 
+# Puts a question into the search box as soon as the DOM is there (the customer types while the page
+# loads) and records, at every answer, how many results the list shows.
+TYPE_AT_LOAD = """document.addEventListener('DOMContentLoaded', () => {
+  const input = document.querySelector('.md-search__input');
+  window.__shown = [];
+  new MutationObserver(() => {
+    window.__shown.push(document.querySelectorAll('.md-search-result__item').length);
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ['data-helpgen-results']});
+  input.focus();
+  input.value = %s;
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+});"""
+
+
+def test_question_typed_while_the_page_loads_is_answered_from_preloaded_files(browser, serve_site, pagefind_site):
+    base = serve_site(pagefind_site)
+    context = guarded_context(browser)
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.replace(base, "")))
+    page.add_init_script(TYPE_AT_LOAD % json.dumps("ordered my card two weeks ago and it's still not here"))
+    page.goto(base)
+    page.wait_for_function("window.__shown && window.__shown.some(n => n > 0)", timeout=30000)
+    ids = hrefs_to_ids(page.eval_on_selector_all(RESULT_LINKS, "els => els.map(e => e.href)"), base,
+                       load_catalogue(pagefind_site))
+    assert "cards/track-your-card" in ids[:3]
+    bundle = [u for u in fetched if u.startswith("pagefind/")]
+    for name in ("pagefind.js", "pagefind-entry.json", "wasm.en.pagefind", ".pf_meta"):  # preloaded, used once
+        assert len([u for u in bundle if name in u]) == 1, (name, bundle)
+    assert not [u for u in bundle if "pagefind-worker" in u]  # Pagefind runs in the page
+    assert [u for u in bundle if "pagefind-entry.json" in u][0].endswith("?ts=" + json.loads(
+        (pagefind_site / "assets" / "search" / "helpgen-pagefind.js").read_text(encoding="utf-8")
+        .splitlines()[0].split(" = ", 1)[1].rstrip(";"))["cache_tag"])
+    assert context.outside == []
+    context.close()
+
+
+def test_first_results_are_shown_before_every_fragment_is_in(browser, serve_site, pagefind_site):
+    """The first answer lists the first few pages (their fragments are in); the full list follows."""
+    base = serve_site(pagefind_site)
+    context = guarded_context(browser)
+    page = context.new_page()
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if "/pagefind/fragment/" in r.url else None)
+    page.add_init_script(TYPE_AT_LOAD % json.dumps("card"))
+    page.goto(base)
+    page.wait_for_function("window.__shown && window.__shown.filter(n => n > 0).length >= 2", timeout=30000)
+    shown = [n for n in page.evaluate("window.__shown") if n]
+    assert 0 < shown[0] <= 5 < shown[-1] <= 10, shown
+    assert len(fragments) == shown[-1]  # only the listed pages' fragments, not every match's
+    assert context.outside == []
+    context.close()
+
+
 def test_pagefind_no_results_still_shows_help(pf_search):
     search, _, _, _ = pf_search
     assert search.query("zqxj florbnax") == []
