@@ -158,13 +158,146 @@ def show(name: str, m: dict, seconds: float, total: int) -> None:
           f" in {m['clusters_5plus']} clusters of >= 5 tickets")
 
 
+# ---------------------------------------------------------------------------------------------
+# Speed and memory: --speed N (the real model) and --memory N (an embedder seam of the model's shape)
+# ---------------------------------------------------------------------------------------------
+
+OPENERS = ("", "hi, ", "hello, ", "quick question: ", "please help: ")
+CLOSERS = ("", " thanks", " thank you!", " any idea?", " it is urgent")
+
+
+def synthetic(n: int):
+    """n tickets from the BANKING77 questions with an opener, a closer and a reference number (every text
+    distinct, so nothing is saved by embedding identical texts once), 30% linked history."""
+    import csv
+    import random
+    from datetime import timedelta
+
+    from helpgen.tickets.model import Reply, Ticket
+
+    from common import SHARED, START
+
+    with open(SHARED / "banking77" / "train.csv", newline="", encoding="utf-8") as fh:
+        base = [r["text"] for r in csv.DictReader(fh)]
+    rng = random.Random(7)
+    for i in range(n):
+        text = f"{rng.choice(OPENERS)}{rng.choice(base)}{rng.choice(CLOSERS)} (ref {i})"
+        yield Ticket(f"s{i}", START + timedelta(minutes=i), "email", "", text,
+                     (Reply("Done, see https://help.pocket.example/cards/track-your-card/ for more.", None),)
+                     if i % 10 < 3 else (), "solved" if i % 10 < 3 else "open",
+                     linked_articles=("cards/track-your-card",) if i % 10 < 3 else ())
+
+
+class SeamEmbedder:
+    """An embedder of the model's output shape (384 float32 dimensions, L2-normalised: hashed words), so the
+    pipeline's own memory at 1M tickets is measured without the model's run time."""
+
+    name = "seam-384"
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.vec = HashingVectorizer(n_features=384, alternate_sign=True, norm="l2")
+
+    def embed(self, texts):
+        import numpy as np
+
+        return self.vec.transform(list(texts)).toarray().astype(np.float32)
+
+
+def child(mode: str, n: int, model: str | None) -> None:
+    """One measured run in this process (the parent reads its peak RSS): prints wall and CPU seconds."""
+    import resource
+
+    import numpy as np
+
+    from helpgen.coverage.analyse import analyse
+    from helpgen.kb.load import load_kb
+
+    kb, _ = load_kb(REPO / "sample_kb")
+    emb = None
+    if mode == "semantic":
+        from helpgen.coverage.embed import load_embedder
+
+        emb = load_embedder(model)
+    elif mode == "seam":
+        emb = SeamEmbedder()
+    elif mode == "model":  # the model's own footprint: loaded, then 4,096 tickets embedded
+        from helpgen.coverage.embed import embed_texts, load_embedder
+
+        emb = load_embedder(model)
+        embed_texts(emb, [t.question for t in synthetic(4096)])
+        print(f"RESULT 0 0 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+        return
+    wall, cpu = time.perf_counter(), time.process_time()
+    res = analyse(kb, synthetic(n), embedder=emb)
+    assert len(res.rows.ids) == n and np.asarray(res.rows.verdict).dtype == bool
+    print(f"RESULT {time.perf_counter() - wall:.1f} {time.process_time() - cpu:.1f} "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+def measured(mode: str, n: int, model: str | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of `child` in a fresh process."""
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--child", mode, "--n", str(n)] + (["--model", model] if model else [])
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if out.returncode or line is None:
+        raise SystemExit(f"{mode} run failed: {out.stderr[-2000:]}")
+    wall, cpu, rss = map(float, line.split()[1:])
+    return wall, cpu, rss
+
+
+def speed(n: int, model: str) -> None:
+    """The real model on n tickets against the lexical path on the same tickets, in the same run."""
+    lex = measured("lexical", n)
+    sem = measured("semantic", n, model)
+    print(f"\n{n} tickets (all distinct), sample_kb, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for name, (wall, cpu, rss) in (("lexical", lex), ("semantic", sem)):
+        print(f"  {name:9s} {wall:7.1f} s wall  {n / wall:6.0f} tickets/s  {cpu:7.1f} CPU s  peak {rss:6.0f} MB")
+    print(f"  semantic / lexical wall time: {sem[0] / lex[0]:.1f}; target: 100,000 tickets <= 480 s and >= 300 "
+          f"tickets/s; at this rate 100,000 take {100_000 / (n / sem[0]):.0f} s")
+
+
+def memory(n: int, model: str | None) -> None:
+    """Peak RSS of the semantic pipeline at n tickets through the embedder seam (model's output shape), the
+    lexical path on the same tickets, and the model's own footprint measured separately."""
+    lex = measured("lexical", n)
+    seam = measured("seam", n)
+    print(f"\n{n} tickets, sample_kb, load average {os.getloadavg()[0]:.1f}")
+    print(f"  lexical path:                      {lex[0]:7.1f} s  peak {lex[2]:6.0f} MB")
+    print(f"  semantic pipeline (384-d seam):    {seam[0]:7.1f} s  peak {seam[2]:6.0f} MB "
+          f"(ratio to lexical {seam[2] / lex[2]:.2f})")
+    if model:
+        mod = measured("model", 0, model)
+        base = measured("lexical", 1)
+        print(f"  the model alone (loaded, 4,096 tickets embedded): peak {mod[2]:.0f} MB, of which "
+              f"{mod[2] - base[2]:.0f} MB over an analysis of one ticket ({base[2]:.0f} MB)")
+        print(f"  estimate with the model: {seam[2] + mod[2] - base[2]:.0f} MB (target <= 2048 MB)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model")
     ap.add_argument("--only", choices=("lexical", "semantic"))
     ap.add_argument("--domain", choices=("banking77", "clinc150"))
     ap.add_argument("--history", choices=("no", "with"))
+    ap.add_argument("--speed", type=int, metavar="N", help="time N tickets: the model against the lexical path")
+    ap.add_argument("--memory", type=int, metavar="N", help="peak memory at N tickets (embedder seam + model)")
+    ap.add_argument("--child", choices=("lexical", "semantic", "seam", "model"), help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        child(args.child, args.n, args.model)
+        return 0
+    if args.speed or args.memory:
+        model = str(find_model(args.model)) if args.model or args.speed else None
+        if args.speed:
+            speed(args.speed, model)
+        if args.memory:
+            memory(args.memory, model)
+        return 0
     from helpgen.kb.load import load_kb
 
     modes = []
