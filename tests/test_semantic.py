@@ -239,3 +239,20 @@ def _repo():
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[1])
+
+
+def test_no_history_routes_by_best_example_and_profile_together():
+    """The best single example says article 0, but article 1's whole profile is far nearer: the route is the
+    mean of both (article 1); the verdict score stays the best example cosine."""
+    from helpgen.coverage.match import Calibration
+
+    q = np.array([[1, 0, 0, 0]], np.float16)
+    E = np.array([[0.8, 0.6, 0, 0], [0.78, 0, 0.6258, 0]], np.float32)
+    P = np.array([[0.3, 0, 0, 0.9539], [0.7, 0, 0, -0.7141]], np.float32)
+    v = semantic.Vectors(q, E, np.array([0, 1]), np.ones(2, np.float32), P, [])
+    out = semantic.decide(["a0", "a1"], v, np.array([-1]), np.array([False]), np.array([False]), Calibration())
+    assert out["article"].tolist() == [1] and out["covered"].tolist() == [True]
+    assert abs(float(out["score"][0]) - 0.8) < 1e-3
+    v.P = P[::-1].copy()  # swap the profiles: now both say article 0
+    out = semantic.decide(["a0", "a1"], v, np.array([-1]), np.array([False]), np.array([False]), Calibration())
+    assert out["article"].tolist() == [0]
