@@ -25,6 +25,8 @@ from helpgen.coverage.match import Calibration, _youden, article_examples
 from helpgen.kb.model import Article
 
 SMOOTH_K, SMOOTH_W = 5, 0.5  # no history: a ticket's scores are half its own, half its 5 nearest tickets'
+DENSITY_W = 0.5  # no history: weight of the ticket-density correction (docs/semantic.md)
+BONUS_SHARE = 0.5  # ... of which sparse tickets get half: a full bonus lets out-of-scope questions in
 NEIGHBOURS = 20  # with history: handled neighbours that vote
 GAP_RATIO = 0.5  # gap when the linked share of a ticket's neighbours is under half that of linked tickets
 FLOOR_PCT = 1  # covered needs at least the 1st percentile of what real questions score
@@ -153,7 +155,8 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
     B_ref = _route_scores(R, A_ref, v)
     where = np.full(n, -1)
     where[ref] = np.arange(len(ref))
-    score, article = np.zeros(n, np.float32), np.full(n, -1, int)
+    score, article, density = np.zeros(n, np.float32), np.full(n, -1, int), np.zeros(n, np.float32)
+    k_density = max(SMOOTH_K, len(ref) // max(int(v.owner.max()) + 1 if len(v.owner) else 1, 1))
     for i in range(0, n, CHUNK):
         Q = _f32(v.Z[i:i + CHUNK])
         A = article_scores(Q, v)
@@ -166,11 +169,23 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
         if nn.shape[1]:
             A = (1 - SMOOTH_W) * A + SMOOTH_W * A_ref[nn].mean(1)
             B = (1 - SMOOTH_W) * B + SMOOTH_W * B_ref[nn].mean(1)
+            kd = min(k_density, S.shape[1])
+            density[i:i + CHUNK] = -np.partition(-S, kd - 1, axis=1)[:, :kd].mean(1)
         score[i:i + CHUNK], article[i:i + CHUNK] = A.max(1), B.argmax(1)
+    floor_ok = score >= cal.floor_similarity
+    plain = score >= cal.min_similarity
     cal.notes.append(f"semantic: each ticket's article scores are averaged with its {SMOOTH_K} nearest tickets'; "
                      f"under {cal.floor_similarity:.3f} (the 1st percentile of article questions) it is off-topic; "
                      "the article is the one with the best mean of its best example and its whole profile")
-    return score >= cal.min_similarity, article, score, score >= cal.floor_similarity
+    if plain.sum() >= 20:
+        typical = float(np.median(density[plain]))
+        excess = density - typical
+        score = (score - DENSITY_W * np.where(excess < 0, BONUS_SHARE * excess, excess)).astype(np.float32)
+        cal.notes.append(f"semantic: a ticket's score is lowered by {DENSITY_W} x how much nearer its {k_density} "
+                         f"nearest tickets (tickets per article) are than for a typical ticket called covered "
+                         f"({typical:.3f}), and raised by {BONUS_SHARE:.0%} of that when they are farther: a question "
+                         "is judged against how near the customers who ask it are to one another")
+    return score >= cal.min_similarity, article, score, floor_ok
 
 
 def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Calibration, seed: int):
