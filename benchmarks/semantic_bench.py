@@ -129,15 +129,29 @@ def run(kb, rows: list[dict], link: str, embedder):
                       for i in range(len(rw.ids))], res
 
 
-def diagnose(res, split, new_ids: set[str], documented: dict) -> dict:
-    """What limits routing: top article right whatever the verdict, and documented tickets called gaps."""
+def diagnose(kb, rows: list[dict], link: str, embedder, res, split, new_ids: set[str], documented: dict) -> dict:
+    """What limits routing: the share of documented tickets whose article (the one the semantic path picks,
+    whatever the verdict) is right, and the share of them called gaps."""
+    import numpy as np
+
+    from helpgen.coverage import semantic
+    from helpgen.coverage.match import Calibration
+
     rw = res.rows
+    arts = list(kb.in_language(""))
+    v = semantic.embed_all(embedder, arts, [t.text for t in tickets_of(rows, link)], None)
+    if res.data["calibration"]["mode"] == "semantic":
+        cal = Calibration()
+        semantic.calibrate(v, cal)
+        article = semantic._no_history(v, cal, 0)[1]
+    else:
+        linked = np.array([rw.article_ids.index(t.linked_articles[0]) if t.linked_articles else -1
+                           for t in tickets_of(rows, link)])
+        article = semantic._route(v, linked, 0)[0]
     doc = [i for i, t in enumerate(rw.ids) if t in new_ids and split.truth[t] in documented]
-    top = getattr(res, "top_article", None)
-    gap = sum(not rw.verdict[i] for i in doc) / max(len(doc), 1)
-    right = (sum(top[i] >= 0 and rw.article_ids[top[i]] in documented[split.truth[rw.ids[i]]] for i in doc)
-             / max(len(doc), 1)) if top is not None else float("nan")
-    return {"nearest_right": right, "documented_gap": gap}
+    right = sum(arts[article[i]].id in documented[split.truth[rw.ids[i]]] for i in doc)
+    return {"nearest_right": right / max(len(doc), 1),
+            "documented_gap": sum(not rw.verdict[i] for i in doc) / max(len(doc), 1)}
 
 
 def show(name: str, m: dict, seconds: float, total: int) -> None:
@@ -331,7 +345,7 @@ def main() -> int:
                 report, assign, res = run(kb, logs, link, emb)
                 m = evaluate(assign, split.truth, new_ids, documented, undocumented)
                 if emb is not None:
-                    m.update(diagnose(res, split, new_ids, documented))
+                    m.update(diagnose(kb, logs, link, emb, res, split, new_ids, documented))
                 show(f"{hist}, {name}", m, time.perf_counter() - t, len(undocumented))
                 print("  calibration:", " | ".join(report["calibration"]["notes"])[:900])
                 rows.append((dom, f"{hist}, {name}", m, len(undocumented)))
