@@ -33,6 +33,7 @@ FLOOR_PCT = 1  # covered needs at least the 1st percentile of what real question
 REFERENCE = 8_000  # tickets kept as neighbours (a fixed random sample of big logs)
 PER_ARTICLE = 150  # linked tickets per article that teach the router
 CHUNK = 1_024  # tickets scored at once (a 1,024 x 8,000 block and its top-k index: ~100 MB)
+OVERSPLIT = 2  # k-means centres per centre of the lexical path's choose_k, before merging
 TEXT_CHARS = 1_000  # the question is at the top of a ticket
 Progress = Callable[[int, int], None]
 
@@ -260,13 +261,15 @@ def merge_cosine(v: Vectors) -> float:
 
 
 def cluster(Z: np.ndarray, seed: int = 0, merge: float = 0.9) -> np.ndarray:
-    """Topic index of each row: k-means on the embeddings (k from the data), centres closer than `merge` joined."""
+    """Topic index of each row: k-means on the embeddings with twice the lexical path's k (sentence embeddings
+    put two neighbouring questions closer than words do, so fewer centres run them together), then centres closer
+    than `merge` (the KB's own scale) joined, so a topic split in two is one again."""
     n = len(Z)
     if n <= 2:
         return np.zeros(n, int)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, min(n, 20_000), replace=False))
-    km = MiniBatchKMeans(choose_k(n), random_state=seed, batch_size=4096, n_init=3, max_iter=100)
+    km = MiniBatchKMeans(min(n, OVERSPLIT * choose_k(n)), random_state=seed, batch_size=4096, n_init=3, max_iter=100)
     km.fit(_f32(Z[sample]))
     labels = np.concatenate([km.predict(_f32(Z[i:i + 100_000])) for i in range(0, n, 100_000)])
     return merge_clusters(labels, Z, merge)  # float16 rows: no float32 copy of a million gaps
