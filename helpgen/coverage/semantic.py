@@ -269,7 +269,7 @@ def cluster(Z: np.ndarray, seed: int = 0, merge: float = 0.9) -> np.ndarray:
         return np.zeros(n, int)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, min(n, 20_000), replace=False))
-    km = MiniBatchKMeans(min(n, OVERSPLIT * choose_k(n)), random_state=seed, batch_size=4096, n_init=3, max_iter=100)
+    km = MiniBatchKMeans(min(n, OVERSPLIT * choose_k(n)), random_state=seed, batch_size=4096, n_init=1, max_iter=100)
     km.fit(_f32(Z[sample]))
     labels = np.concatenate([km.predict(_f32(Z[i:i + 100_000])) for i in range(0, n, 100_000)])
     return merge_clusters(labels, Z, merge)  # float16 rows: no float32 copy of a million gaps
