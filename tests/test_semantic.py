@@ -239,3 +239,41 @@ def _repo():
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[1])
+
+
+def test_no_history_routes_by_best_example_and_profile_together():
+    """The best single example says article 0, but article 1's whole profile is far nearer: the route is the
+    mean of both (article 1); the verdict score stays the best example cosine."""
+    from helpgen.coverage.match import Calibration
+
+    q = np.array([[1, 0, 0, 0]], np.float16)
+    E = np.array([[0.8, 0.6, 0, 0], [0.78, 0, 0.6258, 0]], np.float32)
+    P = np.array([[0.3, 0, 0, 0.9539], [0.7, 0, 0, -0.7141]], np.float32)
+    v = semantic.Vectors(q, E, np.array([0, 1]), np.ones(2, np.float32), P, [])
+    out = semantic.decide(["a0", "a1"], v, np.array([-1]), np.array([False]), np.array([False]), Calibration())
+    assert out["article"].tolist() == [1] and out["covered"].tolist() == [True]
+    assert abs(float(out["score"][0]) - 0.8) < 1e-3
+    v.P = P[::-1].copy()  # swap the profiles: now both say article 0
+    out = semantic.decide(["a0", "a1"], v, np.array([-1]), np.array([False]), np.array([False]), Calibration())
+    assert out["article"].tolist() == [0]
+
+
+def test_no_history_scores_a_question_asked_in_the_same_words_against_its_askers():
+    """Two groups equally near an article: one asked in near-identical words (dense), one in scattered words.
+    The dense group is judged against how near its askers are to one another, so it scores lower."""
+    from helpgen.coverage.match import Calibration
+
+    rng = np.random.default_rng(0)
+    dense = 0.7 * np.eye(8)[0] + 0.714 * np.eye(8)[1] + 0.01 * rng.standard_normal((30, 8))
+    spread = rng.standard_normal((30, 8)) * np.r_[0, 0, np.ones(6)]
+    spread = 0.7 * np.eye(8)[0] + 0.714 * spread / np.linalg.norm(spread, axis=1, keepdims=True)
+    Z = np.vstack([dense, spread])
+    Z /= np.linalg.norm(Z, axis=1, keepdims=True)
+    v = semantic.Vectors(Z.astype(np.float16), np.eye(8, dtype=np.float32)[:1], np.array([0]),
+                         np.ones(1, np.float32), np.eye(8, dtype=np.float32)[:1], [])
+    cal = Calibration()
+    out = semantic.decide(["a"], v, np.full(60, -1), np.zeros(60, bool), np.zeros(60, bool), cal)
+    raw = Z[:, 0]
+    assert abs(raw[:30].mean() - raw[30:].mean()) < 0.02  # equally near the article ...
+    assert out["score"][:30].mean() < out["score"][30:].mean() - 0.05  # ... but the dense group scores lower
+    assert any("nearest tickets" in n and "typical ticket called covered" in n for n in cal.notes)

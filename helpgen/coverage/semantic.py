@@ -25,12 +25,15 @@ from helpgen.coverage.match import Calibration, _youden, article_examples
 from helpgen.kb.model import Article
 
 SMOOTH_K, SMOOTH_W = 5, 0.5  # no history: a ticket's scores are half its own, half its 5 nearest tickets'
+DENSITY_W = 0.5  # no history: weight of the ticket-density correction (docs/semantic.md)
+BONUS_SHARE = 0.5  # ... of which sparse tickets get half: a full bonus lets out-of-scope questions in
 NEIGHBOURS = 20  # with history: handled neighbours that vote
 GAP_RATIO = 0.5  # gap when the linked share of a ticket's neighbours is under half that of linked tickets
 FLOOR_PCT = 1  # covered needs at least the 1st percentile of what real questions score
 REFERENCE = 8_000  # tickets kept as neighbours (a fixed random sample of big logs)
 PER_ARTICLE = 150  # linked tickets per article that teach the router
 CHUNK = 1_024  # tickets scored at once (a 1,024 x 8,000 block and its top-k index: ~100 MB)
+OVERSPLIT = 2  # k-means centres per centre of the lexical path's choose_k, before merging
 TEXT_CHARS = 1_000  # the question is at the top of a ticket
 Progress = Callable[[int, int], None]
 
@@ -75,6 +78,14 @@ def article_scores(Q: np.ndarray, v: Vectors) -> np.ndarray:
     S = _f32(Q) @ v.E.T
     starts = np.flatnonzero(np.r_[True, v.owner[1:] != v.owner[:-1]])
     return np.maximum.reduceat(S, starts, axis=1) if S.shape[1] else S
+
+
+def _route_scores(Q: np.ndarray, A: np.ndarray, v: Vectors) -> np.ndarray:
+    """Routing score of each row for each article: the mean of its best example cosine (`A`) and its cosine to
+    the article's profile (title, summary and all questions in one text). The best example alone is swayed by one
+    sentence of a neighbouring article; the profile alone by a long article's many themes. Together they route
+    better than either (docs/semantic.md)."""
+    return (A + _f32(Q) @ v.P.T) / 2 if len(v.P) == A.shape[1] else A
 
 
 def _top(S: np.ndarray, k: int) -> np.ndarray:
@@ -142,12 +153,15 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
     ref = _sample(np.arange(n), REFERENCE, np.random.default_rng(seed))
     R = _f32(v.Z[ref])
     A_ref = article_scores(R, v)
+    B_ref = _route_scores(R, A_ref, v)
     where = np.full(n, -1)
     where[ref] = np.arange(len(ref))
-    score, article = np.zeros(n, np.float32), np.full(n, -1, int)
+    score, article, density = np.zeros(n, np.float32), np.full(n, -1, int), np.zeros(n, np.float32)
+    k_density = max(SMOOTH_K, len(ref) // max(int(v.owner.max()) + 1 if len(v.owner) else 1, 1))
     for i in range(0, n, CHUNK):
         Q = _f32(v.Z[i:i + CHUNK])
         A = article_scores(Q, v)
+        B = _route_scores(Q, A, v)
         S = Q @ R.T
         self_pos = where[i:i + CHUNK]
         rows = np.flatnonzero(self_pos >= 0)
@@ -155,10 +169,24 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
         nn = _top(S, SMOOTH_K)
         if nn.shape[1]:
             A = (1 - SMOOTH_W) * A + SMOOTH_W * A_ref[nn].mean(1)
-        score[i:i + CHUNK], article[i:i + CHUNK] = A.max(1), A.argmax(1)
+            B = (1 - SMOOTH_W) * B + SMOOTH_W * B_ref[nn].mean(1)
+            kd = min(k_density, S.shape[1])
+            density[i:i + CHUNK] = -np.partition(-S, kd - 1, axis=1)[:, :kd].mean(1)
+        score[i:i + CHUNK], article[i:i + CHUNK] = A.max(1), B.argmax(1)
+    floor_ok = score >= cal.floor_similarity
+    plain = score >= cal.min_similarity
     cal.notes.append(f"semantic: each ticket's article scores are averaged with its {SMOOTH_K} nearest tickets'; "
-                     f"under {cal.floor_similarity:.3f} (the 1st percentile of article questions) it is off-topic")
-    return score >= cal.min_similarity, article, score, score >= cal.floor_similarity
+                     f"under {cal.floor_similarity:.3f} (the 1st percentile of article questions) it is off-topic; "
+                     "the article is the one with the best mean of its best example and its whole profile")
+    if plain.sum() >= 20:
+        typical = float(np.median(density[plain]))
+        excess = density - typical
+        score = (score - DENSITY_W * np.where(excess < 0, BONUS_SHARE * excess, excess)).astype(np.float32)
+        cal.notes.append(f"semantic: a ticket's score is lowered by {DENSITY_W} x how much nearer its {k_density} "
+                         f"nearest tickets (tickets per article) are than for a typical ticket called covered "
+                         f"({typical:.3f}), and raised by {BONUS_SHARE:.0%} of that when they are farther: a question "
+                         "is judged against how near the customers who ask it are to one another")
+    return score >= cal.min_similarity, article, score, floor_ok
 
 
 def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Calibration, seed: int):
@@ -233,13 +261,15 @@ def merge_cosine(v: Vectors) -> float:
 
 
 def cluster(Z: np.ndarray, seed: int = 0, merge: float = 0.9) -> np.ndarray:
-    """Topic index of each row: k-means on the embeddings (k from the data), centres closer than `merge` joined."""
+    """Topic index of each row: k-means on the embeddings with twice the lexical path's k (sentence embeddings
+    put two neighbouring questions closer than words do, so fewer centres run them together), then centres closer
+    than `merge` (the KB's own scale) joined, so a topic split in two is one again."""
     n = len(Z)
     if n <= 2:
         return np.zeros(n, int)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, min(n, 20_000), replace=False))
-    km = MiniBatchKMeans(choose_k(n), random_state=seed, batch_size=4096, n_init=3, max_iter=100)
+    km = MiniBatchKMeans(min(n, OVERSPLIT * choose_k(n)), random_state=seed, batch_size=4096, n_init=1, max_iter=100)
     km.fit(_f32(Z[sample]))
     labels = np.concatenate([km.predict(_f32(Z[i:i + 100_000])) for i in range(0, n, 100_000)])
     return merge_clusters(labels, Z, merge)  # float16 rows: no float32 copy of a million gaps
