@@ -108,13 +108,14 @@ def fragment_of(site: Path, url: str) -> dict:
     raise AssertionError(f"no fragment for {url}")
 
 
-def test_pagefind_indexes_title_headings_and_fields_but_not_the_body_text(pagefind_site):
+def test_pagefind_indexes_title_headings_fields_and_body_text_but_not_page_furniture(pagefind_site):
     fragment = fragment_of(pagefind_site, "/cards/track-your-card/")
     assert fragment["meta"]["title"] == "Track your card delivery"
     assert fragment["meta"]["questions"] == "card still not here . when does the card come"
     assert "Late cards" in fragment["content"]  # a section heading
     assert "Where your new card is" in fragment["content"]  # the summary
-    assert "working days" not in fragment["content"] and "order a new one" not in fragment["content"]  # body text
+    assert "working days" in fragment["content"] and "order a new one" in fragment["content"]  # body text
+    assert "Was this helpful" not in fragment["content"]  # the feedback widget
 
 
 def test_pages_preload_what_pagefind_needs_with_a_stable_entry_url(pagefind_site):
