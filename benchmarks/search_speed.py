@@ -253,7 +253,7 @@ def material_site(out: Path) -> Path:
     kb = dataclasses.replace(kb, config=dataclasses.replace(kb.config, search="lunr"))
     with mock.patch.object(site_index, "help_data", lambda *a, **k: None), \
             mock.patch.object(site_index, "search_plugin_config", lambda kb, **k: {}), \
-            mock.patch.object(site_index, "postprocess_search_index", lambda site_dir, kb: None):
+            mock.patch.object(site_index, "postprocess_search_index", lambda site_dir, kb, *rest: None):
         return build_site(kb, out).output
 
 

@@ -63,7 +63,7 @@ def use_variant(variant: str) -> None:
         site_index.help_data = lambda *args, **kwargs: None
     if variant == "material":
         site_index.search_plugin_config = lambda kb, **kwargs: {}
-        site_index.postprocess_search_index = lambda site_dir, kb: None
+        site_index.postprocess_search_index = lambda site_dir, kb, *rest: None
 
 
 def plain_sample_kb(folder: Path) -> Path:
