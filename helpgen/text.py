@@ -60,6 +60,11 @@ def split_words(text: str) -> list[str]:
     lowered = text.lower()
     if not CJK.search(lowered):  # no Chinese at all: the pieces are the words
         return [piece for piece in _SPLIT.split(lowered) if piece]
+    return split_pieces(lowered)
+
+
+def split_pieces(lowered: str) -> list[str]:
+    """The general case of `split_words`: each piece of lower-cased text checked for Chinese, one by one."""
     words: list[str] = []
     for piece in _SPLIT.split(lowered):
         if not piece:

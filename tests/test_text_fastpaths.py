@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from helpgen.text import CJK, CJK_RUN, STOP_WORDS_EN, STOP_WORDS_ZH, _SPLIT, _segment, _stem, split_words, tokenize
+from helpgen.text import STOP_WORDS_EN, STOP_WORDS_ZH, _stem, split_pieces, split_words, tokenize
 
 
 def reference_split_words(text: str) -> list[str]:
-    """Every piece checked for Chinese, one by one (the general code)."""
-    words: list[str] = []
-    for piece in _SPLIT.split(text.lower()):
-        if not piece:
-            continue
-        if CJK.search(piece):
-            pos = 0
-            for m in CJK_RUN.finditer(piece):
-                words.extend(w for w in [piece[pos:m.start()]] if w)
-                words.extend(_segment(m.group()))
-                pos = m.end()
-            words.extend(w for w in [piece[pos:]] if w)
-        else:
-            words.append(piece)
-    return words
+    """Every piece checked for Chinese, one by one (the general code, with no fast path)."""
+    return split_pieces(text.lower())
 
 
 def reference_tokenize(text: str) -> list[str]:
