@@ -37,20 +37,22 @@ def test_cached_builds_equal_uncached_ones_and_the_cache_is_safe_to_delete(make_
     assert tree(build_site(kb, tmp_path / "deleted", cache=True).output) == expected
 
 
+def rewrite(folder, old: str, new: str) -> None:
+    """Replace `old` by `new` in every JSON file of the cache `folder`."""
+    for entry in folder.rglob("*.json"):
+        text = entry.read_text(encoding="utf-8")
+        if old in text:
+            entry.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_the_cache_is_read(make_kb, tmp_path):
     kb = open_kb(make_kb(SMALL_KB))
     build_site(kb, tmp_path / "cold", cache=True)
-    for entry in cache_dir(kb.root).rglob("*.json"):  # only the cache could put these on the site
-        text = entry.read_text(encoding="utf-8")
-        if "ships in two days" in text:
-            entry.write_text(text.replace("ships in two days", "ships by zeppelin"), encoding="utf-8")
+    rewrite(cache_dir(kb.root), "ships in two days", "ships by zeppelin")  # only the cache could put this on the site
     out = build_site(kb, tmp_path / "warm", cache=True).output
     assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
     assert "ships by zeppelin" in (out / "search/search_index.json").read_text(encoding="utf-8")
-    for entry in (cache_dir(kb.root) / "search").rglob("*.json"):  # the search entries alone
-        text = entry.read_text(encoding="utf-8")
-        if "ships by zeppelin" in text:
-            entry.write_text(text.replace("ships by zeppelin", "ships by airship"), encoding="utf-8")
+    rewrite(cache_dir(kb.root) / "search", "ships by zeppelin", "ships by airship")  # the search entries alone
     out = build_site(kb, tmp_path / "again", cache=True).output
     assert "ships by zeppelin" in (out / "cards/track-your-card/index.html").read_text(encoding="utf-8")
     assert "ships by airship" in (out / "search/search_index.json").read_text(encoding="utf-8")
