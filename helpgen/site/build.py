@@ -320,7 +320,7 @@ def captured_mkdocs_logs() -> Iterator[LogRecords]:
     finally:
         logger.handlers, logger.propagate = saved[0], saved[1]
         logger.setLevel(saved[2])
-        jieba.setLevel(saved[3])
+        jieba.setLevel(max(saved[3], logging.WARNING))  # jieba stays quiet: workers forked later inherit it
 
 
 _DOC = re.compile(r"Doc file '([^']+)'")
