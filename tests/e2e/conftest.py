@@ -11,6 +11,8 @@ from typing import Callable, Iterator
 
 import pytest
 
+from search_harness import guarded_context
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -58,26 +60,13 @@ def serve_site() -> Iterator[Callable[[Path], str]]:
         server.server_close()
 
 
-def _local(url: str) -> bool:
-    return url.startswith(("http://127.0.0.1:", "file://", "data:", "blob:", "about:"))
-
-
 @pytest.fixture
 def page(browser) -> Iterator:
     """A fresh page whose requests to anything but 127.0.0.1 (or file://) are aborted and recorded
     in `page.outside_requests`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = guarded_context(browser, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.outside_requests = []
-
-    def route(r) -> None:
-        if _local(r.request.url):
-            r.continue_()
-        else:
-            pg.outside_requests.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    pg.outside_requests = context.outside
     yield pg
     context.close()
 

@@ -56,6 +56,23 @@ class _RecordingHandler(_QuietHandler):
         self.end_headers()
 
 
+def guarded_context(browser, **options):
+    """A browser context that aborts (and records) every request not to 127.0.0.1 or file://."""
+    context = browser.new_context(**options)
+    context.outside = []
+
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1:", "file://", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            context.outside.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context
+
+
 @contextmanager
 def chromium(**context_options) -> Iterator[object]:
     """A headless chromium browser context with every outside request blocked."""

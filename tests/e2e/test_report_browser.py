@@ -13,7 +13,8 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, _local
+from conftest import REPO
+from search_harness import guarded_context
 
 pytestmark = pytest.mark.e2e
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -44,19 +45,10 @@ def open_report(browser) -> Iterator:
     contexts = []
 
     def open_(folder: Path, size: tuple[int, int]):
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        context = guarded_context(browser, viewport={"width": size[0], "height": size[1]})
         contexts.append(context)
         page = context.new_page()
-        page.outside_requests = []
-
-        def route(r) -> None:
-            if _local(r.request.url):
-                r.continue_()
-            else:
-                page.outside_requests.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        page.outside_requests = context.outside
         page.goto((folder / "coverage.html").as_uri())
         return page
 

@@ -9,30 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from search_harness import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import RESULT_LINKS, SearchPage, guarded_context, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
 from helpgen.search.site_index import is_code
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-
-
-def guarded_context(browser, **options):
-    """A browser context that aborts (and records) every request not to 127.0.0.1 or file://."""
-    context = browser.new_context(**options)
-    context.outside = []
-
-    def route(r) -> None:
-        url = r.request.url
-        if url.startswith(("http://127.0.0.1:", "file://", "data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            context.outside.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    return context
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import pytest
 from search_harness import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
 from helpgen.search.site_index import is_code
-from test_search_browser import customer_questions, guarded_context
+from search_harness import guarded_context
+from test_search_browser import customer_questions
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search_harness import RESULT_LINKS, SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import RESULT_LINKS, SearchPage, guarded_context, hrefs_to_ids, load_catalogue
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -32,20 +32,10 @@ def served(serve_site, sample_site):
 def search(browser, served):
     """One page with the search open for the module (loading the index once keeps the tests light)."""
     base, _ = served
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-
-    def guard(route) -> None:
-        if route.request.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context = guarded_context(browser, viewport={"width": 1280, "height": 900})
     yield SearchPage(context.new_page(), base)
     context.close()
-    assert outside == []
+    assert context.outside == []
 
 
 def missing_lines(page) -> list[str]:

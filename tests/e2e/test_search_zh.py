@@ -10,7 +10,7 @@ import pytest
 
 from search_harness import SearchPage, hrefs_to_ids, load_catalogue
 from helpgen.search.index import evaluate
-from test_search_browser import guarded_context
+from search_harness import guarded_context
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent

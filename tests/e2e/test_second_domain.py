@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search_harness import SearchPage, hrefs_to_ids, load_catalogue
+from search_harness import SearchPage, guarded_context, hrefs_to_ids, load_catalogue
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -38,19 +38,9 @@ def second_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def search(browser, serve_site, second_site):
     base = serve_site(second_site)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = []
-
-    def route(r) -> None:
-        if r.request.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context = guarded_context(browser, viewport={"width": 1280, "height": 900})
     yield SearchPage(context.new_page(), base), base, load_catalogue(second_site)
-    assert outside == []
+    assert context.outside == []
     context.close()
 
 
