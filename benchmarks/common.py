@@ -354,3 +354,28 @@ def learned_recall(title: str, kb: Path, split: Split, questions: list[tuple[str
         for m in figures["learned"][0].misses:
             print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
     return 1 if leaks else 0
+
+
+def tune_recall(title: str, kb: Path, split: Split, documented: dict[str, list[str]], lang: str = "en",
+                seed: int = 5, share: float = 0.85) -> None:
+    """The tuning protocol of learned terms (never the held-out questions): the split's history is
+    split again (fixed seed), terms are learned from `share` of it, and every documented-intent
+    ticket of the rest is a question for lunr.py (which agrees with the browser within ±0.01)."""
+    history = list(split.history)
+    order = list(range(len(history)))
+    random.Random(seed).shuffle(order)
+    cut = int(len(history) * share)
+    learn_part = [history[i] for i in sorted(order[:cut])]
+    questions = sorted((t["body"].strip(), documented[split.truth[t["id"]]]) for t in
+                       (history[i] for i in sorted(order[cut:])) if split.truth[t["id"]] in documented)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        terms = learn_kb(kb, tmp / "kb", write_csv(learn_part, tmp / "learn.csv"), lang)
+        plain = tmp / "plain"
+        shutil.copytree(kb, plain, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
+        figures = [(name, lunr_run(kb_dir, questions)) for name, kb_dir in (("without", plain), ("learned", tmp / "kb"))]
+    print(f"{title} (tune split, lunr.py): terms learned from {len(learn_part)} history tickets ({terms} terms), "
+          f"{len(questions)} questions from the other {len(history) - len(learn_part)}")
+    print(f"{'':22}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for name, ev in figures:
+        print(f"{'lunr.py ' + name:22}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")

@@ -5,13 +5,15 @@ Material's search box; the result links are mapped to articles through articles.
 questions go through helpgen's lunr.py index. Prints recall@1, recall@3 and MRR side by side.
 
     /work/venv/bin/python benchmarks/banking77/search_recall.py [--n 300] [--seed 77] [--site DIR] [--misses]
-    /work/venv/bin/python benchmarks/banking77/search_recall.py --learn [--n 300] [--misses]
+    /work/venv/bin/python benchmarks/banking77/search_recall.py --learn [--n 300] [--misses] [--tune]
 
 --learn: the coverage benchmark's own split (split.py): the history part (80%, with the team's
 article links) is the ticket log `helpgen coverage --learn` learns KB/search-terms.yml from; the
 300 questions come from the held-out part. Recall is printed without and with the learned terms, on
 the same questions, and the built search_index.json is checked for any ticket sentence of 5 or more
-words (the count must be 0).
+words (the count must be 0). --learn --tune: the tuning protocol instead (lunr.py only): terms learned
+from 85% of the history, questions = the documented-intent tickets of the other 15%; tune on this,
+never on the held-out questions.
 
 Needs ../shared/data/banking77 beside the repo (never copied into it) and /usr/bin/chromium.
 """
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import browser_run, learned_recall, lunr_run  # noqa: E402
+from common import browser_run, learned_recall, lunr_run, tune_recall  # noqa: E402
 from helpgen.kb.load import load_kb  # noqa: E402
 
 TARGET_RECALL_3 = 0.88
@@ -99,6 +101,10 @@ def learn_main(args) -> int:
     from split import make_split
 
     split = make_split()
+    if args.tune:
+        key = yaml.safe_load((ROOT / "benchmarks/banking77/answer_key.yml").read_text(encoding="utf-8"))["documented"]
+        tune_recall("BANKING77 learned search terms", ROOT / "sample_kb", split, key)
+        return 0
     questions = held_out_questions(split, args.n, args.seed)
     return learned_recall(f"BANKING77 learned search terms (seed {args.seed})", ROOT / "sample_kb", split, questions,
                           (TARGET_RECALL_3, TARGET_RECALL_3_LEARNED), args.misses)
@@ -114,6 +120,8 @@ def main() -> int:
                         help="ablation of the browser side (builds its own site)")
     parser.add_argument("--learn", action="store_true",
                         help="learn search terms from the split's history, test on its held-out questions")
+    parser.add_argument("--tune", action="store_true",
+                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (BANKING77 lives in ../shared beside the repo)")

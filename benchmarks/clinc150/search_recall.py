@@ -3,7 +3,7 @@ into the built Motorwise KB site (benchmarks/clinc150/kb) in headless chromium, 
 lunr.py index. Prints recall@1, recall@3 and MRR side by side, like benchmarks/banking77/search_recall.py.
 
     python benchmarks/clinc150/search_recall.py [--n 300] [--seed 77] [--misses]
-    python benchmarks/clinc150/search_recall.py --learn [--n 300] [--misses]
+    python benchmarks/clinc150/search_recall.py --learn [--n 300] [--misses] [--tune]
 
 --learn: as benchmarks/banking77/search_recall.py --learn: search terms learned from the coverage
 split's history (split.py, 80%, linked as the team answered it), questions from its held-out part;
@@ -23,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from common import browser_run, build_site, learned_recall, load_key, lunr_run, print_recall  # noqa: E402
+from common import (browser_run, build_site, learned_recall, load_key, lunr_run, print_recall,  # noqa: E402
+                    tune_recall)
 from split import DATA, KB, domain, make_split, questions  # noqa: E402
 
 TARGET_RECALL_3 = 0.85
@@ -52,9 +53,14 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list the browser's misses")
     parser.add_argument("--learn", action="store_true",
                         help="learn search terms from the split's history, test on its held-out questions")
+    parser.add_argument("--tune", action="store_true",
+                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (CLINC150 lives in ../shared beside the repo)")
+        return 0
+    if args.learn and args.tune:
+        tune_recall(f"CLINC150 {domain()} learned search terms", KB, make_split(), load_key(HERE / "answer_key.yml")[0])
         return 0
     if args.learn:
         split, qs = held_out_questions(args.n, args.seed)
