@@ -162,8 +162,8 @@ def distinctiveness(n: int, article_tickets: int, term_tickets: int, total: int)
 
 
 def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, options: LearnOptions) -> dict[str, list[str]]:
-    """Article id -> new terms (most distinctive first; ties: more tickets, then alphabetical) from (redacted text, article id)
-    pairs. A term qualifies when at least `min_tickets` distinct tickets of the article use it (privacy),
+    """Article id -> new terms (most distinctive first; ties: more tickets, then alphabetical) from
+    (redacted text, article id) pairs. A term qualifies when at least `min_tickets` distinct tickets of the article use it (privacy),
     the article does not say it already, and the article's tickets use it more than `min_lift` times as
     often as all learning tickets do (with one article's tickets alone there is nothing to compare,
     and every term qualifies)."""
