@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -264,3 +265,117 @@ def print_recall(title: str, browser, lunr, elapsed: float, blocked: list, n: in
     if misses:
         for m in browser.misses:
             print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Learned search terms (`helpgen coverage --learn`) and the privacy check of the built index
+# ---------------------------------------------------------------------------------------------
+
+def learn_kb(src: Path, kb_dir: Path, history_csv: Path, lang: str = "en") -> int:
+    """Copy of the KB `src` (without tickets or search terms) with KB/search-terms.yml learned from
+    the history log, as `helpgen coverage KB --tickets LOG --learn` writes it; returns the term count."""
+    from helpgen.coverage.learn import learn_search_terms
+    from helpgen.coverage.run import RunOptions, run_coverage
+    from helpgen.kb.load import load_kb
+    from helpgen.report.render import write_search_terms
+
+    shutil.copytree(src, kb_dir, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
+    kb, _ = load_kb(kb_dir)
+    result = run_coverage(kb, RunOptions(tickets=[history_csv], lang=lang), lambda p: None)
+    text, count = learn_search_terms(kb, result)
+    write_search_terms(kb_dir / "search-terms.yml", text)
+    return count
+
+
+def _norm(text: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def leaked_sentences(site: Path, tickets: Iterable[str], min_words: int = 5) -> list[str]:
+    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json."""
+    import re
+
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    haystack = " " + " ".join(_norm(" ".join(str(v) for v in d.values())) for d in data["docs"]) + " "
+    leaks = []
+    for text in tickets:
+        for sentence in re.split(r"[.!?\n]+", text):
+            words = _norm(sentence)
+            if len(words.split()) >= min_words and f" {words} " in haystack:
+                leaks.append(sentence.strip())
+    return leaks
+
+
+def learned_recall(title: str, kb: Path, split: Split, questions: list[tuple[str, list[str]]],
+                   targets: tuple[float, float], misses: bool = False, lang: str = "en") -> int:
+    """Learn search terms from the split's history, then measure recall on held-out `questions`
+    without and with them (browser and lunr.py) and count ticket sentences of 5+ words that the
+    learned terms bring into search_index.json (must be 0). Prints the figures; returns the exit code."""
+    from helpgen.kb.load import load_kb
+    from helpgen.site.build import build_site as _build
+
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        history = write_csv(split.history, tmp / "history.csv")
+        start = time.perf_counter()
+        terms = learn_kb(kb, tmp / "kb", history, lang)
+        learn_s = time.perf_counter() - start
+        plain = tmp / "plain"
+        shutil.copytree(kb, plain, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
+        for name, kb_dir in (("without", plain), ("learned", tmp / "kb")):
+            loaded, _ = load_kb(kb_dir)
+            site = _build(loaded, tmp / f"site-{name}").output
+            browser, _, _ = browser_run(site, questions)
+            figures[name] = (browser, lunr_run(kb_dir, questions), site)
+        bodies = [t["body"] for t in split.history + split.new]
+        own = set(leaked_sentences(figures["without"][2], bodies))  # the KB's own wording, no ticket needed
+        found = leaked_sentences(figures["learned"][2], bodies)
+        leaks = [s for s in found if s not in own]
+    print(f"{title}: {len(questions)} held-out questions, {len(split.history)} history tickets, "
+          f"{terms} terms learned in {learn_s:.1f} s")
+    print(f"{'':22}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for name in ("without", "learned"):
+        for side, ev in zip(("browser", "lunr.py"), figures[name][:2]):
+            print(f"{side + ' ' + name:22}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")
+    ratio = figures["learned"][0].recall_at_3 / max(figures["without"][0].recall_at_3, 1e-9)
+    print(f"browser recall@3 learned / without: {ratio:.3f}")
+    for label, value, target in (("without", figures["without"][0].recall_at_3, targets[0]),
+                                 ("learned", figures["learned"][0].recall_at_3, targets[1])):
+        print(f"target browser recall@3 {label} >= {target}: {'met' if value >= target else 'NOT met'} ({value:.3f})")
+    print(f"privacy: ticket sentences of 5+ words in search_index.json: {len(found)}, of which "
+          f"{len(found) - len(leaks)} are the KB's own wording (in the index without learned terms too); "
+          f"brought in by learned terms: {len(leaks)} (must be 0)")
+    for sentence in leaks[:10]:
+        print(f"  leaked: {sentence!r}")
+    if misses:
+        for m in figures["learned"][0].misses:
+            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+    return 1 if leaks else 0
+
+
+def tune_recall(title: str, kb: Path, split: Split, documented: dict[str, list[str]], lang: str = "en",
+                seed: int = 5, share: float = 0.85) -> None:
+    """The tuning protocol of learned terms (never the held-out questions): the split's history is
+    split again (fixed seed), terms are learned from `share` of it, and every documented-intent
+    ticket of the rest is a question for lunr.py (which agrees with the browser within ±0.01)."""
+    history = list(split.history)
+    order = list(range(len(history)))
+    random.Random(seed).shuffle(order)
+    cut = int(len(history) * share)
+    learn_part = [history[i] for i in sorted(order[:cut])]
+    questions = sorted((t["body"].strip(), documented[split.truth[t["id"]]]) for t in
+                       (history[i] for i in sorted(order[cut:])) if split.truth[t["id"]] in documented)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        terms = learn_kb(kb, tmp / "kb", write_csv(learn_part, tmp / "learn.csv"), lang)
+        plain = tmp / "plain"
+        shutil.copytree(kb, plain, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
+        figures = [(name, lunr_run(kb_dir, questions)) for name, kb_dir in (("without", plain), ("learned", tmp / "kb"))]
+    print(f"{title} (tune split, lunr.py): terms learned from {len(learn_part)} history tickets ({terms} terms), "
+          f"{len(questions)} questions from the other {len(history) - len(learn_part)}")
+    print(f"{'':22}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for name, ev in figures:
+        print(f"{'lunr.py ' + name:22}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from helpgen.coverage.learn import LearnOptions, learn, merge, name_like_words, ticket_terms
@@ -81,8 +83,76 @@ def test_a_short_sentence_is_never_copied_whole():
 def test_words_frequent_in_every_article_are_not_learned(kb):
     common = [f"thanks team, missing something here again ({i})" for i in range(6)]
     data = tickets("parcels/track-a-parcel", common) + tickets("parcels/return-a-parcel", common * 3)
-    got = learn(kb, data, "en", LearnOptions(min_tickets=5, min_precision=0.5))
+    got = learn(kb, data, "en", LearnOptions(min_tickets=5))
     assert "missing" not in got.get("parcels/track-a-parcel", [])
+
+
+NEIGHBOURS = {**FILES, "articles/parcels/redirect-a-parcel.md": ARTICLE.format(
+    title="Redirect a parcel", summary="Send a parcel to another address.", body="Open Parcels and tap Redirect.")}
+
+
+@pytest.fixture
+def kb3(make_kb):
+    kb, problems = load_kb(make_kb(NEIGHBOURS))
+    assert [p for p in problems if p.severity == "error"] == []
+    return kb
+
+
+def test_a_word_neighbouring_articles_share_is_learned_for_each(kb3):
+    # "courier" belongs to the tracking and redirecting tickets (6 + 30 of 36), never to returns:
+    # only 17% of its tickets are tracking ones, yet tracking customers use it twice as often as
+    # customers overall, so it is learned for both neighbours and not for returns.
+    data = (tickets("parcels/track-a-parcel", [f"the courier never came, day {i}" for i in range(6)])
+            + tickets("parcels/redirect-a-parcel", [f"can the courier bring it elsewhere ({i})" for i in range(30)])
+            + tickets("parcels/return-a-parcel", [f"label printer broken again ({i})" for i in range(40)]))
+    got = learn(kb3, data, "en", LearnOptions(min_tickets=5))
+    assert "courier" in got["parcels/track-a-parcel"]
+    assert "courier" in got["parcels/redirect-a-parcel"]
+    assert "courier" not in got.get("parcels/return-a-parcel", [])
+
+
+def test_the_most_distinctive_terms_survive_the_cap(kb):
+    # "courier" is frequent for tracking (20 tickets) but half the returns say it too; "vanished" is
+    # rarer (5 tickets) and only tracking customers write it: with room for one term, it stays.
+    data = (tickets("parcels/track-a-parcel", [f"courier, day {i}" for i in range(15)]
+                    + [f"courier says it vanished ({i})" for i in range(5)])
+            + tickets("parcels/return-a-parcel", [f"courier took it back, day {i}" for i in range(10)]
+                      + [f"label printer broken, day {i}" for i in range(10)]))
+    got = learn(kb, data, "en", LearnOptions(min_tickets=5))
+    assert got["parcels/track-a-parcel"].index("vanished") < got["parcels/track-a-parcel"].index("courier")
+    capped = learn(kb, data, "en", LearnOptions(min_tickets=5, max_terms=2))["parcels/track-a-parcel"]
+    assert capped == ["courier vanished", "vanished"]  # equally distinctive: alphabetical
+
+
+def test_a_distinctive_term_still_needs_min_tickets(kb3):
+    data = (tickets("parcels/track-a-parcel", [f"it vanished at the depot ({i})" for i in range(4)]
+                    + [f"where is it now ({i})" for i in range(20)])
+            + tickets("parcels/return-a-parcel", [f"label printer broken ({i})" for i in range(40)]))
+    got = learn(kb3, data, "en", LearnOptions(min_tickets=5))
+    assert "vanished" not in got.get("parcels/track-a-parcel", [])
+    assert "depot" not in got.get("parcels/track-a-parcel", [])
+
+
+_VOCAB = ["courier", "vanished", "depot", "label", "printer", "refund", "Maria", "[email]", "42", "box", "late"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=6),
+                          st.sampled_from(["parcels/track-a-parcel", "parcels/return-a-parcel",
+                                           "parcels/redirect-a-parcel"])),
+                min_size=5, max_size=60))
+def test_every_learned_term_keeps_the_privacy_limits(kb3, rows):
+    data = [("hello " + " ".join(words) + ".", article) for words, article in rows]  # names always mid-sentence
+    got = learn(kb3, data, "en", LearnOptions(min_tickets=5))
+    names = name_like_words(t for t, _ in data)
+    for article, terms in got.items():
+        texts = [t for t, a in data if a == article]
+        for term in terms:
+            assert 1 <= len(term.split()) <= 2
+            assert not any(ch.isdigit() for ch in term) and "[" not in term and "email" not in term
+            assert "maria" not in term  # a name: capitalised in mid-sentence more often than not
+            # in >= 5 distinct tickets of the article, each time as part of a longer sentence
+            assert sum(term in ticket_terms(t, False, names) for t in texts) >= 5
 
 
 def test_chinese_tickets_learn_jieba_words(kb):

@@ -5,13 +5,15 @@ Material's search box; the result links are mapped to articles through articles.
 questions go through helpgen's lunr.py index. Prints recall@1, recall@3 and MRR side by side.
 
     /work/venv/bin/python benchmarks/banking77/search_recall.py [--n 300] [--seed 77] [--site DIR] [--misses]
-    /work/venv/bin/python benchmarks/banking77/search_recall.py --learn [--n 300] [--misses]
+    /work/venv/bin/python benchmarks/banking77/search_recall.py --learn [--n 300] [--misses] [--tune]
 
 --learn: the coverage benchmark's own split (split.py): the history part (80%, with the team's
 article links) is the ticket log `helpgen coverage --learn` learns KB/search-terms.yml from; the
 300 questions come from the held-out part. Recall is printed without and with the learned terms, on
 the same questions, and the built search_index.json is checked for any ticket sentence of 5 or more
-words (the count must be 0).
+words (the count must be 0). --learn --tune: the tuning protocol instead (lunr.py only): terms learned
+from 85% of the history, questions = the documented-intent tickets of the other 15%; tune on this,
+never on the held-out questions.
 
 Needs ../shared/data/banking77 beside the repo (never copied into it) and /usr/bin/chromium.
 """
@@ -22,7 +24,6 @@ import csv
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import browser_run, lunr_run  # noqa: E402
+from common import browser_run, learned_recall, lunr_run, tune_recall  # noqa: E402
 from helpgen.kb.load import load_kb  # noqa: E402
 
 TARGET_RECALL_3 = 0.88
@@ -96,88 +97,17 @@ def held_out_questions(split, n: int, seed: int) -> list[tuple[str, list[str]]]:
     return random.Random(seed).sample(rows, min(n, len(rows)))
 
 
-def learn_kb(kb_dir: Path, history_csv: Path) -> int:
-    """Copy of sample_kb with KB/search-terms.yml learned from the history log; returns the term count."""
-    import shutil
-
-    from helpgen.coverage.learn import learn_search_terms
-    from helpgen.coverage.run import RunOptions, run_coverage
-    from helpgen.report.render import write_search_terms
-
-    shutil.copytree(ROOT / "sample_kb", kb_dir, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
-    kb, _ = load_kb(kb_dir)
-    result = run_coverage(kb, RunOptions(tickets=[history_csv], lang="en"), lambda p: None)
-    text, count = learn_search_terms(kb, result)
-    write_search_terms(kb_dir / "search-terms.yml", text)
-    return count
-
-
-_WORDS = __import__("re").compile(r"[^\W_]+", __import__("re").UNICODE)
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
-
-
-def leaked_sentences(site: Path, tickets: list[str], min_words: int = 5) -> list[str]:
-    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json."""
-    import json
-    import re
-
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    haystack = " " + " ".join(_norm(" ".join(str(v) for v in d.values())) for d in data["docs"]) + " "
-    leaks = []
-    for text in tickets:
-        for sentence in re.split(r"[.!?\n]+", text):
-            words = _norm(sentence)
-            if len(words.split()) >= min_words and f" {words} " in haystack:
-                leaks.append(sentence.strip())
-    return leaks
-
-
 def learn_main(args) -> int:
-    from helpgen.site.build import build_site
-    from split import make_split, write_csv
+    from split import make_split
 
     split = make_split()
+    if args.tune:
+        key = yaml.safe_load((ROOT / "benchmarks/banking77/answer_key.yml").read_text(encoding="utf-8"))["documented"]
+        tune_recall("BANKING77 learned search terms", ROOT / "sample_kb", split, key)
+        return 0
     questions = held_out_questions(split, args.n, args.seed)
-    figures = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        history = write_csv(split.history, tmp / "history.csv")
-        start = time.perf_counter()
-        terms = learn_kb(tmp / "kb", history)
-        learn_s = time.perf_counter() - start
-        for name, kb_dir in (("without", plain_sample_kb(tmp / "plain")), ("learned", tmp / "kb")):
-            kb, _ = load_kb(kb_dir)
-            site = build_site(kb, tmp / f"site-{name}").output
-            browser, _, blocked = browser_run(site, questions)
-            lunr = lunr_run(kb_dir, questions)
-            figures[name] = (browser, lunr, site)
-        bodies = [t["body"] for t in split.history + split.new]
-        own = set(leaked_sentences(figures["without"][2], bodies))  # the KB's own wording, no ticket needed
-        found = leaked_sentences(figures["learned"][2], bodies)
-        leaks = [s for s in found if s not in own]
-    print(f"BANKING77 learned search terms: {len(questions)} held-out questions (seed {args.seed}), "
-          f"{len(split.history)} history tickets, {terms} terms learned in {learn_s:.1f} s")
-    print(f"{'':22}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
-    for name in ("without", "learned"):
-        for side, ev in zip(("browser", "lunr.py"), figures[name][:2]):
-            print(f"{side + ' ' + name:22}{ev.recall_at_1:>10.3f}{ev.recall_at_3:>10.3f}{ev.mrr:>8.3f}")
-    ratio = figures["learned"][0].recall_at_3 / max(figures["without"][0].recall_at_3, 1e-9)
-    print(f"browser recall@3 learned / without: {ratio:.3f}")
-    for label, value, target in (("without", figures["without"][0].recall_at_3, TARGET_RECALL_3),
-                                 ("learned", figures["learned"][0].recall_at_3, TARGET_RECALL_3_LEARNED)):
-        print(f"target browser recall@3 {label} >= {target}: {'met' if value >= target else 'NOT met'} ({value:.3f})")
-    print(f"privacy: ticket sentences of 5+ words in search_index.json: {len(found)}, of which "
-          f"{len(found) - len(leaks)} are the KB's own wording (in the index without learned terms too); "
-          f"brought in by learned terms: {len(leaks)} (must be 0)")
-    for sentence in leaks[:10]:
-        print(f"  leaked: {sentence!r}")
-    if args.misses:
-        for m in figures["learned"][0].misses:
-            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
-    return 1 if leaks else 0
+    return learned_recall(f"BANKING77 learned search terms (seed {args.seed})", ROOT / "sample_kb", split, questions,
+                          (TARGET_RECALL_3, TARGET_RECALL_3_LEARNED), args.misses)
 
 
 def main() -> int:
@@ -190,6 +120,8 @@ def main() -> int:
                         help="ablation of the browser side (builds its own site)")
     parser.add_argument("--learn", action="store_true",
                         help="learn search terms from the split's history, test on its held-out questions")
+    parser.add_argument("--tune", action="store_true",
+                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (BANKING77 lives in ../shared beside the repo)")

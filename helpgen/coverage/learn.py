@@ -20,8 +20,12 @@ from helpgen.kb.search_terms import ArticleTerms, SearchTerms, article_key, term
 from helpgen.text import CJK, CJK_RANGES, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, quiet_jieba, split_words, stem
 
 MIN_CONFIDENCE = 0.5  # an unlinked ticket counts when the router gives its article more than half the probability
-MIN_PRECISION = 0.2  # share of the term's tickets (among the learning tickets) that belong to the article
-MAX_TERMS = 100  # per article, the most frequent first
+# A term is kept for an article when the article's tickets use it more often than the learning
+# tickets overall (lift > 1): words every customer writes are dropped, while a word shared by a few
+# neighbouring articles is kept for each of them (a rule on the share of the term's tickets that
+# belong to the article removed exactly those shared words: docs/benchmarks-search.md).
+MIN_LIFT = 1.0
+MAX_TERMS = 100  # per article, the most distinctive first
 _HAN = CJK
 _MARK = re.compile(r"\[[^\]\s]{1,30}\]")
 _SENTENCE = re.compile(r"[.!?\n。！？;；]+")
@@ -32,7 +36,7 @@ _WORD = re.compile(f"[A-Za-z]+|[{CJK_RANGES}]+|[^\\sA-Za-z]")
 class LearnOptions:
     min_tickets: int = 5
     min_confidence: float = MIN_CONFIDENCE
-    min_precision: float = MIN_PRECISION
+    min_lift: float = MIN_LIFT
     max_terms: int = MAX_TERMS
 
 
@@ -147,29 +151,50 @@ def _is_new(term: str, vocab: tuple[set[str], set[str]]) -> bool:
     return " ".join(parts) not in pairs
 
 
+def distinctiveness(n: int, article_tickets: int, term_tickets: int, total: int) -> tuple[float, float]:
+    """(lift, log-odds) of a term used by `n` of an article's `article_tickets` tickets and by
+    `term_tickets` of all `total` learning tickets. lift = P(term | article) / P(term); the log-odds
+    (smoothed) compare the article's share of the term's tickets with its share of all tickets."""
+    lift = (n / article_tickets) / (term_tickets / total)
+    rest = total - article_tickets
+    odds = math.log((n + 0.5) / (term_tickets - n + 0.5)) - math.log(article_tickets / rest) if rest else math.inf
+    return lift, odds
+
+
 def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, options: LearnOptions) -> dict[str, list[str]]:
-    """Article id -> new terms (most frequent first, ties alphabetical) from (redacted text, article id) pairs."""
+    """Article id -> new terms (most distinctive first; ties: more tickets, then alphabetical) from
+    (redacted text, article id) pairs. A term qualifies when at least `min_tickets` distinct tickets of the article use it (privacy),
+    the article does not say it already, and the article's tickets use it more than `min_lift` times as
+    often as all learning tickets do (with one article's tickets alone there is nothing to compare,
+    and every term qualifies)."""
     chinese = lang.lower().startswith("zh")
     articles = {a.id: a for a in kb.in_language(lang)} or {a.id: a for a in kb.in_language("")}
     names = set() if chinese else name_like_words(t for t, _ in tickets)
     per_article: dict[str, Counter[str]] = defaultdict(Counter)
     overall: Counter[str] = Counter()
+    sizes: Counter[str] = Counter()
     for text, article_id in tickets:
         if article_id not in articles:
             continue
         terms = ticket_terms(text, chinese, names)
         per_article[article_id].update(terms)
         overall.update(terms)
+        sizes[article_id] += 1
+    total = sum(sizes.values())
 
     out: dict[str, list[str]] = {}
     for article_id in sorted(per_article):
         vocab = article_vocabulary(articles[article_id])
-        counts = per_article[article_id]
-        kept = [(n, t) for t, n in counts.items()
-                if n >= options.min_tickets and n / overall[t] >= options.min_precision and _is_new(t, vocab)]
-        kept.sort(key=lambda item: (-item[0] * math.log1p(item[0] / overall[item[1]] * len(per_article)), item[1]))
+        kept = []
+        for term, n in per_article[article_id].items():
+            if n < options.min_tickets or not _is_new(term, vocab):
+                continue
+            lift, odds = distinctiveness(n, sizes[article_id], overall[term], total)
+            if lift > options.min_lift or sizes[article_id] == total:
+                kept.append((-odds, -n, term))
+        kept.sort()
         if kept:
-            out[article_id] = [t for _, t in kept[:options.max_terms]]
+            out[article_id] = [t for _, _, t in kept[:options.max_terms]]
     return out
 
 

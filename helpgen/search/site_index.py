@@ -34,7 +34,7 @@ FIELDS: dict[str, float] = {
     "codes": 50.0,  # short codes such as E1023 or P-3030
     "messages": 4.0,  # error messages as the product shows them
     "keywords": 2.0,
-    "learned": 4.0,  # words customers use for the article (KB/search-terms.yml), never shown
+    "learned": 6.0,  # words customers use for the article (KB/search-terms.yml), never shown
     "pairs": 1.0,  # adjacent word pairs of the title and questions: a phrase match scores twice
     "text": 1.0,
 }
