@@ -142,8 +142,7 @@ def diagnose(kb, rows: list[dict], link: str, embedder, res, split, new_ids: set
     v = semantic.embed_all(embedder, arts, [t.text for t in tickets_of(rows, link)], None)
     if res.data["calibration"]["mode"] == "semantic":
         cal = Calibration()
-        semantic.calibrate(v, cal)
-        article = semantic._no_history(v, cal, 0)[1]
+        article = semantic._no_history(v, cal, 0, semantic.calibrate(v, cal))[1]
     else:
         linked = np.array([rw.article_ids.index(t.linked_articles[0]) if t.linked_articles else -1
                            for t in tickets_of(rows, link)])

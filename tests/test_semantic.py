@@ -277,3 +277,103 @@ def test_no_history_scores_a_question_asked_in_the_same_words_against_its_askers
     assert abs(raw[:30].mean() - raw[30:].mean()) < 0.02  # equally near the article ...
     assert out["score"][:30].mean() < out["score"][30:].mean() - 0.05  # ... but the dense group scores lower
     assert any("nearest tickets" in n and "typical ticket called covered" in n for n in cal.notes)
+
+
+def _unit(*rows):
+    M = np.array(rows, np.float32)
+    return M / np.linalg.norm(M, axis=1, keepdims=True)
+
+
+def test_no_history_routes_by_the_two_best_examples():
+    """Article 0 has the single nearest example but nothing else near; article 1 has two examples almost as near.
+    The route uses the mean of each article's two best examples (a soft maximum), so article 1 wins."""
+    from helpgen.coverage.match import Calibration
+
+    q = np.array([[1, 0, 0, 0]], np.float16)
+    E = _unit([0.8, 0.6, 0, 0], [0.1, 0, 0.995, 0], [0.78, 0, 0, 0.6258], [0.77, -0.638, 0, 0])
+    P = _unit([0.5, 0, 0, 0.866], [0.5, 0, 0, -0.866])  # both profiles equally near
+    v = semantic.Vectors(q, E, np.array([0, 0, 1, 1]), np.ones(4, np.float32), P, [])
+    out = semantic.decide(["a0", "a1"], v, np.array([-1]), np.array([False]), np.array([False]), Calibration())
+    assert out["article"].tolist() == [1] and out["covered"].tolist() == [True]
+    assert abs(float(out["score"][0]) - 0.8) < 1e-3  # the verdict score is still the best example
+
+
+def test_no_history_asks_more_of_an_article_whose_questions_are_alike():
+    """Two articles, each with 4 questions: article 0's are near-repeats of one another (left out, each scores
+    ~0.99 against the rest), article 1's are four different aspects (~0.5). Tickets exactly as near article 0's
+    first question as others are to article 1's score lower: each article's bar moves halfway to what its own
+    questions score, from the KB alone."""
+    from helpgen.coverage.match import Calibration
+
+    d = 24
+    e = np.eye(d, dtype=np.float32)
+    q0 = [e[0] + 0.1 * e[2 + j] for j in range(4)]
+    q1 = [e[1] + e[8 + j] for j in range(4)]
+    E = _unit(*q0, *q1)
+    P = _unit(sum(q0), sum(q1))
+    x = _unit(E[0] + 0.9 * e[20])[0]  # as near article 0's first question ...
+    y = _unit(E[4] + 0.9 * e[21])[0]  # ... as this is to article 1's first question
+    Z = np.vstack([np.tile(x, (10, 1)), np.tile(y, (10, 1))]).astype(np.float16)
+    v = semantic.Vectors(Z, E, np.array([0] * 4 + [1] * 4), np.ones(8, np.float32), P,
+                         [(0, j) for j in range(4)] + [(1, 4 + j) for j in range(4)])
+    cal = Calibration()
+    out = semantic.decide(["a0", "a1"], v, np.full(20, -1), np.zeros(20, bool), np.zeros(20, bool), cal)
+    assert out["article"][:10].tolist() == [0] * 10 or not out["covered"][:10].any()
+    assert (np.asarray(out["article"])[10:][out["covered"][10:]] == 1).all()
+    own0, own1 = float(E[0] @ E[1]), float(E[4] @ E[5])  # what each article's questions score, left out
+    gap = float(out["score"][10:].mean() - out["score"][:10].mean())
+    assert abs(gap - semantic.ARTICLE_W * (own0 - own1)) < 0.02, gap
+    assert any("its article's own questions" in n for n in cal.notes)
+
+
+def test_no_history_sparse_bonus_stops_at_the_sparsest_covered_tickets():
+    """Tickets farther from their askers than usual are raised, but a lone ticket (no other ticket near it) gains no
+    more than the sparsest 1% of tickets called covered: two lone tickets, at different distances from everything
+    else, get the same raise, and no covered ticket gets more."""
+    from helpgen.coverage.match import Calibration
+
+    rng = np.random.default_rng(3)
+    d, n = 64, 400
+    e = np.eye(d, dtype=np.float32)
+    noise = rng.standard_normal((n, d)).astype(np.float32) * np.r_[np.zeros(8), np.ones(d - 8)]
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    asked = e[0] + noise * rng.uniform(0.1, 0.6, (n, 1))  # one question asked by many, in varied words
+    lone = _unit(0.7 * e[0] + 0.714 * e[6], 0.55 * e[0] + 0.835 * e[7])  # near the article, far from everyone
+    Z = np.vstack([asked / np.linalg.norm(asked, axis=1, keepdims=True), lone]).astype(np.float16)
+    v = semantic.Vectors(Z, e[:6], np.arange(6), np.ones(6, np.float32), e[:6], [])
+    out = semantic.decide([f"a{i}" for i in range(6)], v, np.full(n + 2, -1), np.zeros(n + 2, bool),
+                          np.zeros(n + 2, bool), Calibration())
+    Zf = Z.astype(np.float32)
+    raw = Zf @ e[0]
+    S = Zf @ Zf.T
+    np.fill_diagonal(S, -2)
+    nn = np.argsort(-S, 1, kind="stable")[:, :semantic.SMOOTH_K]
+    smoothed = (1 - semantic.SMOOTH_W) * raw + semantic.SMOOTH_W * raw[nn].mean(1)
+    raised = np.asarray(out["score"], np.float32) - smoothed
+    assert raised[n] > 0.02 and abs(raised[n] - raised[n + 1]) < 2e-3  # the same raise for both lone tickets
+    assert raised[n] >= raised[:n].max() - 2e-3  # and no covered ticket is raised more
+
+
+class MeaningEmbedder(HashEmbedder):
+    """The hashed words, except that the given texts are embedded as the text they stand for (a model that
+    knows a one-word question means a documented one)."""
+
+    def __init__(self, means: dict[str, str]) -> None:
+        super().__init__()
+        self.means = means
+
+    def embed(self, texts):
+        return super().embed([self.means.get(t, t) for t in texts])
+
+
+def test_the_word_rule_does_not_overrule_a_ticket_the_embeddings_place_in_the_kb():
+    """`Transfer?` has too few words for the lexical off-topic rule, but the model reads it as a documented
+    question: it stays covered. A short question the model does not place near the KB is still off-topic."""
+    kb = make_kb()
+    tickets = [ticket(f"{aid}-{i}", p, n, reply=None) for n, (aid, i, p) in enumerate(
+        (aid, i, p) for aid, ps in sorted(PHRASES.items()) for i, p in enumerate(ps))]
+    tickets += [ticket("short-doc", "Transfer?", 90, reply=None), ticket("short-off", "Tomatoes?", 91, reply=None)]
+    result = analyse(kb, tickets, embedder=MeaningEmbedder({"Transfer?": "how long does a transfer take"}))
+    v = verdicts(result)
+    assert v["short-doc"][:2] == (True, "transfers/transfer-times")
+    assert v["short-off"] == (False, "", -1)

@@ -2,7 +2,8 @@
 
 - No history (no replies link articles): each ticket's score for each article is its best cosine to the
   article's examples (title, summary, questions, paragraphs), smoothed with its nearest tickets in the log
-  (a question asked by many customers is judged on all their phrasings). Covered from the threshold that
+  (a question asked by many customers is judged on all their phrasings), corrected by how near its askers are
+  to one another and by how near its article's own questions are to the KB. Covered from the threshold that
   best separates the KB's own questions, left out one at a time, from the other articles' questions.
 - With history: among a ticket's nearest handled tickets, the share the team answered with an article link,
   against the same share for linked tickets themselves (PU learning by nearest neighbours); the article
@@ -26,7 +27,8 @@ from helpgen.kb.model import Article
 
 SMOOTH_K, SMOOTH_W = 5, 0.5  # no history: a ticket's scores are half its own, half its 5 nearest tickets'
 DENSITY_W = 0.5  # no history: weight of the ticket-density correction (docs/semantic.md)
-BONUS_SHARE = 0.5  # ... of which sparse tickets get half: a full bonus lets out-of-scope questions in
+SPARSE_PCT = 1  # ... sparse tickets' bonus stops at the 1st percentile of the density of tickets called covered
+ARTICLE_W = 0.5  # no history: share of an article's own leave-one-out offset applied to tickets routed to it
 NEIGHBOURS = 20  # with history: handled neighbours that vote
 GAP_RATIO = 0.5  # gap when the linked share of a ticket's neighbours is under half that of linked tickets
 FLOOR_PCT = 1  # covered needs at least the 1st percentile of what real questions score
@@ -80,12 +82,25 @@ def article_scores(Q: np.ndarray, v: Vectors) -> np.ndarray:
     return np.maximum.reduceat(S, starts, axis=1) if S.shape[1] else S
 
 
-def _route_scores(Q: np.ndarray, A: np.ndarray, v: Vectors) -> np.ndarray:
-    """Routing score of each row for each article: the mean of its best example cosine (`A`) and its cosine to
-    the article's profile (title, summary and all questions in one text). The best example alone is swayed by one
-    sentence of a neighbouring article; the profile alone by a long article's many themes. Together they route
-    better than either (docs/semantic.md)."""
-    return (A + _f32(Q) @ v.P.T) / 2 if len(v.P) == A.shape[1] else A
+def _best_two(Q: np.ndarray, v: Vectors) -> tuple[np.ndarray, np.ndarray]:
+    """(best cosine, mean of the two best cosines) of each row to each article's examples (rows x articles)."""
+    S = _f32(Q) @ v.E.T
+    if not S.shape[1]:
+        return S, S
+    starts = np.flatnonzero(np.r_[True, v.owner[1:] != v.owner[:-1]])
+    best = np.maximum.reduceat(S, starts, axis=1)
+    counts = np.diff(np.r_[starts, len(v.owner)])
+    S[S >= best[:, np.repeat(np.arange(len(starts)), counts)]] = -2.0  # each article's best example, once out
+    second = np.maximum.reduceat(S, starts, axis=1)
+    return best, np.where(second > -2.0, (best + second) / 2, best)
+
+
+def _route_scores(Q: np.ndarray, T: np.ndarray, v: Vectors) -> np.ndarray:
+    """Routing score of each row for each article: the mean of its two best example cosines (`T`, a soft maximum)
+    and its cosine to the article's profile (title, summary and all questions in one text). One example alone is
+    swayed by one sentence of a neighbouring article; the profile alone by a long article's many themes. Together
+    they route better than either (docs/semantic.md)."""
+    return (T + _f32(Q) @ v.P.T) / 2 if len(v.P) == T.shape[1] else T
 
 
 def _top(S: np.ndarray, k: int) -> np.ndarray:
@@ -93,20 +108,25 @@ def _top(S: np.ndarray, k: int) -> np.ndarray:
     return np.argpartition(-S, k - 1, axis=1)[:, :k] if k else np.zeros((len(S), 0), int)
 
 
-def calibrate(v: Vectors, cal: Calibration) -> None:
-    """Leave-one-out over the KB's questions in embedding space: covered from the best separating cosine."""
-    true, other = [], []
+def calibrate(v: Vectors, cal: Calibration) -> np.ndarray:
+    """Leave-one-out over the KB's questions in embedding space: covered from the best separating cosine.
+    Returns each article's offset: half of how much nearer its own questions are to the rest of the KB than the
+    typical question (0 for an article without questions), so an article written in customers' words asks more
+    of a ticket than one written in its own words (docs/semantic.md)."""
+    true, other, owner = [], [], []
     for i, row in v.questions[:5000]:
         sims = v.E @ v.E[row]
         own = v.owner == i
         other.append(float(sims[~own].max()) if (~own).any() else 0.0)
         sims[row] = -1.0
         true.append(float(sims.max()))
+        owner.append(i)
     cal.questions = len(true)
+    offsets = np.zeros(max(len(v.P), int(v.owner.max()) + 1 if len(v.owner) else 0), np.float32)
     if len(true) < 5:
         cal.min_similarity, cal.floor_similarity = 0.5, 0.3
         cal.notes.append("fewer than 5 article questions: default semantic thresholds used, add `questions`")
-        return
+        return offsets
     pos, neg = np.array(true), np.array(other)
     cal.min_similarity = _youden(pos, neg)
     cal.floor_similarity = float(np.percentile(pos, FLOOR_PCT))
@@ -114,6 +134,10 @@ def calibrate(v: Vectors, cal: Calibration) -> None:
     cal.notes.append(f"semantic: {len(true)} article questions scored leave-one-out: median {cal.true_median:.3f} "
                      f"against the KB without the question, {cal.other_median:.3f} against the KB without its "
                      f"article; covered from {cal.min_similarity:.3f} (the best separating threshold)")
+    owner_a = np.array(owner)
+    for i in np.unique(owner_a):
+        offsets[i] = ARTICLE_W * (np.median(pos[owner_a == i]) - cal.true_median)
+    return offsets
 
 
 def decide(articles: Sequence[Article], v: Vectors, linked: np.ndarray, answered: np.ndarray,
@@ -124,22 +148,34 @@ def decide(articles: Sequence[Article], v: Vectors, linked: np.ndarray, answered
            "gap": np.ones(n, bool), "off_topic": np.zeros(n, bool), "above_floor": np.zeros(n, bool)}
     if not articles or not n:
         return out
-    calibrate(v, cal)
+    offsets = calibrate(v, cal)
     has = linked >= 0
     handled = answered | has
     if has.sum() >= 20 and (handled & ~has).sum() >= 20:
-        covered, article, score, floor_ok = _with_history(v, linked, handled, cal, seed)
+        covered, article, score, floor_ok = _with_history(v, linked, handled, cal, seed, offsets)
     else:
         cal.notes.append("semantic: fewer than 20 linked or 20 unlinked handled tickets: text matching alone")
-        covered, article, score, floor_ok = _no_history(v, cal, seed)
-    off = off | ~floor_ok
-    covered = (covered & ~off) | has
+        covered, article, score, floor_ok = _no_history(v, cal, seed, offsets)
+    covered = (covered & floor_ok & ~(off & ~_near_kb(v, covered & off & ~has, cal))) | has
     out["covered"] = covered
     out["article"] = np.where(has, linked, np.where(covered, article, -1))
     out["score"] = np.where(has, 1.0, score).astype(np.float32)
     out["gap"] = ~covered
-    out["off_topic"] = off & ~covered
+    out["off_topic"] = (off | ~floor_ok) & ~covered
     out["above_floor"] = floor_ok
+    return out
+
+
+def _near_kb(v: Vectors, rows: np.ndarray, cal: Calibration) -> np.ndarray:
+    """Of `rows` (a mask), those whose best example cosine reaches what the median KB question scores against the
+    rest of the KB (left out). The lexical off-topic rule (too few words, or words the product never uses) does
+    not overrule them: the embeddings know the question even when the KB never uses its words."""
+    out = np.zeros(len(rows), bool)
+    idx = np.flatnonzero(rows)
+    if len(idx) and cal.questions >= 5:
+        for i in range(0, len(idx), CHUNK):
+            part = idx[i:i + CHUNK]
+            out[part] = article_scores(v.Z[part], v).max(1) >= cal.true_median
     return out
 
 
@@ -147,21 +183,21 @@ def _sample(idx: np.ndarray, k: int, rng) -> np.ndarray:
     return np.sort(rng.choice(idx, k, replace=False)) if len(idx) > k else idx
 
 
-def _no_history(v: Vectors, cal: Calibration, seed: int):
+def _no_history(v: Vectors, cal: Calibration, seed: int, offsets: np.ndarray | None = None):
     cal.mode = "semantic"
     n = len(v.Z)
     ref = _sample(np.arange(n), REFERENCE, np.random.default_rng(seed))
     R = _f32(v.Z[ref])
-    A_ref = article_scores(R, v)
-    B_ref = _route_scores(R, A_ref, v)
+    A_ref, T_ref = _best_two(R, v)
+    B_ref = _route_scores(R, T_ref, v)
     where = np.full(n, -1)
     where[ref] = np.arange(len(ref))
     score, article, density = np.zeros(n, np.float32), np.full(n, -1, int), np.zeros(n, np.float32)
     k_density = max(SMOOTH_K, len(ref) // max(int(v.owner.max()) + 1 if len(v.owner) else 1, 1))
     for i in range(0, n, CHUNK):
         Q = _f32(v.Z[i:i + CHUNK])
-        A = article_scores(Q, v)
-        B = _route_scores(Q, A, v)
+        A, T = _best_two(Q, v)
+        B = _route_scores(Q, T, v)
         S = Q @ R.T
         self_pos = where[i:i + CHUNK]
         rows = np.flatnonzero(self_pos >= 0)
@@ -177,19 +213,27 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
     plain = score >= cal.min_similarity
     cal.notes.append(f"semantic: each ticket's article scores are averaged with its {SMOOTH_K} nearest tickets'; "
                      f"under {cal.floor_similarity:.3f} (the 1st percentile of article questions) it is off-topic; "
-                     "the article is the one with the best mean of its best example and its whole profile")
+                     "the article is the one with the best mean of its two best examples and its whole profile")
     if plain.sum() >= 20:
         typical = float(np.median(density[plain]))
-        excess = density - typical
-        score = (score - DENSITY_W * np.where(excess < 0, BONUS_SHARE * excess, excess)).astype(np.float32)
+        sparsest = float(np.percentile(density[plain], SPARSE_PCT))
+        excess = np.maximum(density, sparsest) - typical
+        score = (score - DENSITY_W * excess).astype(np.float32)
         cal.notes.append(f"semantic: a ticket's score is lowered by {DENSITY_W} x how much nearer its {k_density} "
                          f"nearest tickets (tickets per article) are than for a typical ticket called covered "
-                         f"({typical:.3f}), and raised by {BONUS_SHARE:.0%} of that when they are farther: a question "
-                         "is judged against how near the customers who ask it are to one another")
+                         f"({typical:.3f}), and raised by as much when they are farther, down to {sparsest:.3f} "
+                         f"(percentile {SPARSE_PCT} of tickets called covered): a question is judged against how "
+                         "near the customers who ask it are to one another, and a lone out-of-scope one gains no more")
+    if offsets is not None and len(offsets) and (article >= 0).any():
+        score = (score - offsets[np.maximum(article, 0)]).astype(np.float32)
+        cal.notes.append(f"semantic: a ticket's score is lowered by {ARTICLE_W} x how much nearer its article's own "
+                         "questions are to the rest of the KB than the median question (raised when farther): each "
+                         "article's threshold moves halfway to what its own questions score")
     return score >= cal.min_similarity, article, score, floor_ok
 
 
-def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Calibration, seed: int):
+def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Calibration, seed: int,
+                  offsets: np.ndarray | None = None):
     cal.mode = "semantic+history"
     n = len(v.Z)
     rng = np.random.default_rng(seed + 1)
@@ -211,7 +255,7 @@ def _with_history(v: Vectors, linked: np.ndarray, handled: np.ndarray, cal: Cali
     probe = ref[ref_linked]
     if len(probe) < 5:  # the neighbour sample holds almost no linked ticket: judge on the articles alone
         cal.notes.append("semantic: too few linked tickets among the sampled neighbours: text matching alone")
-        return _no_history(v, cal, seed)
+        return _no_history(v, cal, seed, offsets)
     c = max(float(share[probe].mean()), 1e-3)
     cal.link_rate, cal.gap_ratio = c, GAP_RATIO
     cal.floor_similarity = float(np.percentile(near[probe], FLOOR_PCT))
