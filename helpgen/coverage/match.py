@@ -579,7 +579,7 @@ class LinkModel:
             for f in range(self.folds):
                 if len(np.unique(y[fold != f])) < 2:
                     continue
-                models.append(LogisticRegression(C=C, solver="liblinear").fit(F[fold != f], y[fold != f]))
+                models.append(LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=100, random_state=0).fit(F[fold != f], y[fold != f]))
                 oof[fold == f] = models[-1].predict_proba(F[fold == f])[:, 1]
             loss = log_loss(y, np.clip(oof, 1e-6, 1 - 1e-6), labels=[False, True])
             if best is None or loss < best[0] - 1e-9:
