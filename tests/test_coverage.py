@@ -293,15 +293,20 @@ WHY_CLOSED = ["why did you close my account", "why was my account closed", "why 
               "why did they close my account", "why was my account closed without warning",
               "why have you closed my account", "why my account closed", "why close my account",
               "why was the account closed"]
+HOW_CLOSE = ["how do I close my account", "how can I close my account now", "can I close my account online",
+             "I would like to close my account", "steps to close my account", "close my account in the app",
+             "where do I close my account", "help me close my account", "can you tell me how to close my account",
+             "what do I do to close my account", "I need to close my account", "how to close the account"]
 
 
 def test_the_link_model_hears_the_words_the_analyser_drops():
     """"why did you close my account" and "how can I close my account" share every analyser word (close,
-    account): only the customer's own words ("why") tell that the team answers the first kind by hand and
-    links the article for the second."""
+    account): only the customer's own words ("why", "how") tell that the team answers the first kind by hand
+    and links the article for the second."""
     tickets = history()
     tickets += [ticket(f"why-{i}", q, 100 + i, reply="We closed it after a review; here is why.")
                 for i, q in enumerate(WHY_CLOSED)]
+    tickets += [ticket(f"how-{i}", q, 150 + i, link="account/close-your-account") for i, q in enumerate(HOW_CLOSE)]
     tickets += [ticket("new-why", "why did you close my account?", 200, reply=None),
                 ticket("new-how", "how can I close my account?", 201, reply=None)]
     result = analyse(make_kb(), tickets)
@@ -311,8 +316,12 @@ def test_the_link_model_hears_the_words_the_analyser_drops():
     assert v["new-how"][:2] == (True, "account/close-your-account")
 
 
-def test_link_model_is_cross_validated_and_calibrated_on_held_out_folds():
+@pytest.mark.parametrize("isotonic_from", [1000, 0])  # the fixture's small pool: Platt; forced: isotonic
+def test_link_model_is_cross_validated_and_calibrated_on_held_out_folds(monkeypatch, isotonic_from):
+    from helpgen.coverage import match
     from helpgen.coverage.match import LINK_C, LinkModel
+
+    monkeypatch.setattr(match, "ISOTONIC_FROM", isotonic_from)
 
     kb = make_kb()
     tickets = history()
@@ -325,7 +334,7 @@ def test_link_model_is_cross_validated_and_calibrated_on_held_out_folds():
     assert link.C in LINK_C
     assert sorted(link.pool) == list(np.flatnonzero(handled))
     # calibrated on the held-out folds: the calibrated chance of a link averages to the observed link share
-    assert np.mean(link.pool_ratio * link.c) == pytest.approx(linked[handled].mean(), abs=1e-6)
+    assert np.mean(link.pool_ratio * link.c) == pytest.approx(linked[handled].mean(), abs=1e-3)
     # every pool ticket keeps its held-out value (no ticket scores itself); the gap tickets fall under half
     H = link.raw.hashed(texts)
     ratio = link.ratio(X, H, np.arange(len(texts)))

@@ -544,6 +544,12 @@ class Router:
 
 
 LINK_C = (1.0, 2.0, 4.0)  # regularisation strengths the link model chooses from (cross-validated log-loss)
+ISOTONIC_FROM = 1000  # pool tickets from which the link model is calibrated by isotonic regression (else Platt)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 class LinkModel:
@@ -552,7 +558,8 @@ class LinkModel:
     A logistic regression over the analyser features plus the customer's raw words (RawWords, fitted on the
     pool) learns which handled tickets carry a link. It is cross-fitted in `folds` folds over a pool of at most
     `cap` handled tickets, so no pool ticket scores itself; C is the one of LINK_C with the best out-of-fold
-    log-loss, and the out-of-fold probabilities are calibrated to the observed link rate (isotonic regression).
+    log-loss, and the out-of-fold probabilities are calibrated to the observed link rate (isotonic regression,
+    or a sigmoid of the log-odds for a pool under ISOTONIC_FROM tickets).
     `c`, the mean calibrated probability over linked tickets, is the share of covered tickets the team links;
     `ratio` = P / c is then the chance that a ticket is about a documented topic.
     """
@@ -585,8 +592,14 @@ class LinkModel:
             if best is None or loss < best[0] - 1e-9:
                 best = (loss, C, oof, models)
         _, self.C, oof, self.models = best
-        self.iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y)
-        cal = self.iso.predict(oof)
+        if len(pool) >= ISOTONIC_FROM and len(np.unique(y)) == 2:
+            self.calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y).predict
+        elif len(np.unique(y)) == 2:  # a small pool: a sigmoid of the log-odds (Platt), which cannot overfit steps
+            platt = LogisticRegression(C=1e4).fit(_logit(oof)[:, None], y)
+            self.calibrator = lambda p: platt.predict_proba(_logit(p)[:, None])[:, 1]
+        else:
+            self.calibrator = lambda p: np.asarray(p, float)
+        cal = self.calibrator(oof)
         self.c = max(float(cal[y].mean()) if y.any() else 1.0, 1e-3)
         self.pool, self.pool_ratio = pool, cal / self.c
         return self
@@ -598,7 +611,7 @@ class LinkModel:
             return np.ones(X.shape[0], np.float32)
         F = sparse.hstack([X, self.raw.from_hashed(H)]).tocsr()
         p = sum(m.predict_proba(F)[:, 1] for m in self.models) / len(self.models)
-        out = (self.iso.predict(p) / self.c).astype(np.float32)
+        out = (self.calibrator(p) / self.c).astype(np.float32)
         if rows is not None:
             at = np.searchsorted(self.pool, rows)
             mine = (at < len(self.pool)) & (self.pool[np.minimum(at, len(self.pool) - 1)] == rows)
