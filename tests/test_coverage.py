@@ -286,3 +286,58 @@ def test_topic_evidence_neighbours_never_include_the_ticket_itself():
     # the apple-pay tickets' neighbours are other apple-pay tickets
     gap_rows = rows[-len(GAP):]
     assert (topic.pool[nb[gap_rows]] >= len(texts) - len(GAP)).mean() > 0.9
+
+
+WHY_CLOSED = ["why did you close my account", "why was my account closed", "why has my account been closed",
+              "why would you close my account", "why did my account get closed", "why is my account closed now",
+              "why did they close my account", "why was my account closed without warning",
+              "why have you closed my account", "why my account closed", "why close my account",
+              "why was the account closed"]
+HOW_CLOSE = ["how do I close my account", "how can I close my account now", "can I close my account online",
+             "I would like to close my account", "steps to close my account", "close my account in the app",
+             "where do I close my account", "help me close my account", "can you tell me how to close my account",
+             "what do I do to close my account", "I need to close my account", "how to close the account"]
+
+
+def test_the_link_model_hears_the_words_the_analyser_drops():
+    """"why did you close my account" and "how can I close my account" share every analyser word (close,
+    account): only the customer's own words ("why", "how") tell that the team answers the first kind by hand
+    and links the article for the second."""
+    tickets = history()
+    tickets += [ticket(f"why-{i}", q, 100 + i, reply="We closed it after a review; here is why.")
+                for i, q in enumerate(WHY_CLOSED)]
+    tickets += [ticket(f"how-{i}", q, 150 + i, link="account/close-your-account") for i, q in enumerate(HOW_CLOSE)]
+    tickets += [ticket("new-why", "why did you close my account?", 200, reply=None),
+                ticket("new-how", "how can I close my account?", 201, reply=None)]
+    result = analyse(make_kb(), tickets)
+    v = verdicts(result)
+    assert result.data["calibration"]["mode"] == "history"
+    assert not v["new-why"][0]
+    assert v["new-how"][:2] == (True, "account/close-your-account")
+
+
+@pytest.mark.parametrize("isotonic_from", [1000, 0])  # the fixture's small pool: Platt; forced: isotonic
+def test_link_model_is_cross_validated_and_calibrated_on_held_out_folds(monkeypatch, isotonic_from):
+    from helpgen.coverage import match
+    from helpgen.coverage.match import LINK_C, LinkModel
+
+    monkeypatch.setattr(match, "ISOTONIC_FROM", isotonic_from)
+
+    kb = make_kb()
+    tickets = history()
+    texts = [t.text for t in tickets]
+    space = _space([a.title + " " + " ".join(a.questions) + " " + a.body for a in kb.articles] + texts)
+    X = space.transform([tokens(t) for t in texts])
+    linked = np.array([bool(t.linked_articles) for t in tickets])
+    handled = np.array([bool(t.replies) for t in tickets]) | linked
+    link = LinkModel().fit(X, texts, linked, handled, seed=0)
+    assert link.C in LINK_C
+    assert sorted(link.pool) == list(np.flatnonzero(handled))
+    # calibrated on the held-out folds: the calibrated chance of a link averages to the observed link share
+    assert np.mean(link.pool_ratio * link.c) == pytest.approx(linked[handled].mean(), abs=1e-3)
+    # every pool ticket keeps its held-out value (no ticket scores itself); the gap tickets fall under half
+    H = link.raw.hashed(texts)
+    ratio = link.ratio(X, H, np.arange(len(texts)))
+    assert np.allclose(ratio[link.pool], link.pool_ratio)
+    gap = np.array([t.id.startswith("gap-") for t in tickets])
+    assert (ratio[gap] < 0.5).mean() > 0.8 and (ratio[linked] >= 0.5).mean() > 0.8

@@ -16,8 +16,8 @@ from sklearn.preprocessing import normalize
 
 from helpgen.coverage import aggregate, semantic
 from helpgen.coverage.cluster import kmeans_labels, label_topics
-from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, once_per_distinct_row, Router, TextSpace, article_examples, article_profile,
-                                    article_text, calibrate_text, link_scores, plain_words, spaced_language, tokens,
+from helpgen.coverage.match import (ArticleSupport, Calibration, DomainWords, LinkModel, RawWords, TokenPool, TopicEvidence, best_example, example_matrix, once_per_distinct_row, Router, TextSpace, article_examples, article_profile,
+                                    article_text, calibrate_text, plain_words, spaced_language, tokens,
                                     vocab_share)
 from helpgen.kb.model import KnowledgeBase
 from helpgen.tickets.model import Ticket
@@ -138,24 +138,30 @@ def _train_router(kb_articles, ex, X_art, X, texts, linked, seed) -> tuple[Route
     return Router().fit(Xt, labels, [e[2] for e in ex] + [1.0] * len(pick)), raw
 
 
-def _route(router: Router, raw: RawWords, X, texts, rows: np.ndarray,
-           pos: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(article index, confidence) for `rows` (others: -1, 0), in chunks so raw features stay small."""
-    art, prob = np.full(X.shape[0], -1, int), np.zeros(X.shape[0], np.float32)
-    first: dict = {}  # tickets of the same text are routed once, by the first of them
-    same = np.fromiter((first.setdefault(texts[j], j) for j in rows), int, len(rows))
+def _route(router: Router, raw: RawWords, X, texts, rows: np.ndarray, pos: Mapping[str, int],
+           link: LinkModel | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(article index, confidence, link ratio) for `rows` (others: -1, 0, 0), in chunks so raw features stay
+    small; the link ratio (LinkModel.ratio) shares the raw words' hashing with the router (1.0 without `link`)."""
+    n = X.shape[0]
+    art, prob, ratio = np.full(n, -1, int), np.zeros(n, np.float32), np.zeros(n, np.float32)
+    first: dict = {}  # tickets of the same text are routed once, by the first of them (a pool ticket's own
+    same = np.fromiter((first.setdefault(texts[j], j) for j in rows), int, len(rows))  # link ratio aside)
     if len(first) < len(rows):
         once = np.fromiter(first.values(), int, len(first))
-        art_once, prob_once = _route(router, raw, X, texts, once, pos)
-        art[rows], prob[rows] = art_once[same], prob_once[same]
-        return art, prob
+        art_once, prob_once, ratio_once = _route(router, raw, X, texts, once, pos, link)
+        art[rows], prob[rows], ratio[rows] = art_once[same], prob_once[same], ratio_once[same]
+        if link is not None:
+            own = rows[np.isin(rows, link.pool)]
+            ratio[own] = link.pool_ratio[np.searchsorted(link.pool, own)]
+        return art, prob, ratio
     for i in range(0, len(rows), 50_000):
         part = rows[i:i + 50_000]
-        Xt = sparse.hstack([X[part], raw.transform([texts[j] for j in part])]).tocsr()
-        cls, p = router.predict(Xt)
+        H = raw.hashed([texts[j] for j in part])
+        cls, p = router.predict(sparse.hstack([X[part], raw.from_hashed(H)]).tocsr())
         art[part] = np.array([pos.get(router.classes[c], -1) for c in cls], int)
         prob[part] = p
-    return art, prob
+        ratio[part] = link.ratio(X[part], H, part) if link is not None else 1.0
+    return art, prob, ratio
 
 
 def _domain_vocab(kb_articles, toks, answered) -> frozenset:
@@ -278,14 +284,14 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
     idf = space.idf()
     unknown = np.fromiter((vocab_share(t, vocab, idf, space.max_idf) < cal.min_vocab_share for t in toks),
                           bool, len(toks))
-    covered = _history_verdict(X, linked, answered, best_sim, cal, seed)
+    link = _link_model(X, texts, linked, answered, best_sim, cal, seed)
     # With linked history the domain-word rule (_off_domain) decides which covered tickets are off-topic;
     # the known-word share then only sends gaps of unknown words to the off-topic bucket.
-    gaps_only = covered is not None and spaced_language(texts) and DomainWords.available(lang)
+    gaps_only = link is not None and spaced_language(texts) and DomainWords.available(lang)
     if not gaps_only:
         off |= unknown
-    r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
-    if covered is None:
+    r_art, prob, ratio = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos, link)
+    if link is None:
         cal.mode = "text"
         topic = TopicEvidence(articles, space, X, seed)
         if topic.calibrate(cal):
@@ -293,13 +299,14 @@ def _decide(articles, space, ex, X, toks, texts, linked, answered, cal: Calibrat
             for _ in range(SELF_TRAIN):  # the log teaches the router: tickets called covered, as routed
                 teach = np.where(linked >= 0, linked, np.where(covered, r_art, -1))
                 router, raw = _train_router(articles, ex, X_art, X, texts, teach, seed)
-                r_art, prob = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
+                r_art, prob, _ = _route(router, raw, X, texts, np.flatnonzero((linked < 0) & ~off), pos)
                 covered = _topic_verdict(topic, X, ex_sim, r_art)
         else:
             covered = ex_sim >= cal.min_similarity
         article = np.where(covered, r_art, -1)
         best_sim = ex_sim
-    else:
+    else:  # a gap when the team would link an article for it less than gap_ratio as often as for a covered one
+        covered = (ratio >= cal.gap_ratio) & (best_sim >= cal.floor_similarity)
         article = r_art
     support = None
     if cal.mode == "history":
@@ -494,21 +501,23 @@ def _best_of(X, R, k) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(best).astype(np.float32), np.concatenate(arg)
 
 
-def _history_verdict(X, linked, answered, best_sim, cal: Calibration, seed) -> np.ndarray | None:
-    """With enough linked and unlinked handled tickets: PU gap scoring; else None (text-only mode)."""
+def _link_model(X, texts, linked, answered, best_sim, cal: Calibration, seed) -> LinkModel | None:
+    """With enough linked and unlinked handled tickets: the PU link model (match.LinkModel) and the
+    history-mode thresholds; else None (text-only mode)."""
     is_linked = linked >= 0
     handled_unlinked = answered & ~is_linked
     if is_linked.sum() < 20 or handled_unlinked.sum() < 20:
         cal.notes.append("fewer than 20 linked or 20 unlinked handled tickets: text matching alone")
         return None
-    scores, c = link_scores(X, is_linked, answered | is_linked, seed)
+    link = LinkModel().fit(X, texts, is_linked, answered | is_linked, seed)
     cal.floor_similarity = float(np.percentile(best_sim[is_linked], 1)) / 2
     cal.notes.append(f"never covered under similarity {cal.floor_similarity:.3f}: half the 1st percentile of "
                      "tickets the team linked to an article")
-    cal.mode, cal.link_rate = "history", c
-    cal.notes.append(f"the team links an article for about {c:.0%} of covered handled tickets; a ticket is a gap "
-                     f"when its chance of a link is under {cal.gap_ratio:.0%} of that")
-    return (scores / c >= cal.gap_ratio) & (best_sim >= cal.floor_similarity)
+    cal.mode, cal.link_rate = "history", link.c
+    cal.notes.append(f"the team links an article for about {link.c:.0%} of covered handled tickets (a model of "
+                     f"which handled tickets get a link, C={link.C:g} by cross-validation, calibrated on held-out "
+                     f"folds); a ticket is a gap when its chance of a link is under {cal.gap_ratio:.0%} of that")
+    return link
 
 
 def _cluster(X, gap, texts, space, seed, dense=None) -> tuple[np.ndarray, list]:

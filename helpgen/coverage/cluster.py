@@ -93,7 +93,7 @@ def kmeans_labels(X: sparse.csr_matrix, seed: int = 0) -> np.ndarray:
     k = choose_k(n)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, min(n, 20_000), replace=False))
-    km = MiniBatchKMeans(k, random_state=seed, batch_size=4096, n_init=3, max_iter=100).fit(Z[sample])
+    km = MiniBatchKMeans(k, random_state=seed, batch_size=4096, n_init=10, max_iter=100).fit(Z[sample])
     labels = np.concatenate([km.predict(Z[i:i + 100_000]) for i in range(0, n, 100_000)])
     return _merge(labels, Z)
 

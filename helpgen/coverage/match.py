@@ -480,7 +480,15 @@ class RawWords:
         inverse, uniq = _distinct(texts, lambda t: t[:2000])
         if len(uniq) < len(texts):  # identical texts are transformed once
             return self.transform(uniq)[inverse]
-        return normalize(self.tfidf.transform(self.hash.transform([t[:2000] for t in texts])[:, self.cols]))
+        return self.from_hashed(self.hashed(texts))
+
+    def hashed(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The hashed counts of `texts` (the costly part), which several RawWords models can share."""
+        return self.hash.transform([t[:2000] for t in texts])
+
+    def from_hashed(self, H: sparse.csr_matrix) -> sparse.csr_matrix:
+        """`transform` from the hashed counts (`hashed`) of the texts."""
+        return normalize(self.tfidf.transform(H[:, self.cols]))
 
 
 CENTROID_ABOVE = 300  # classes: above this the router is a nearest centroid (one pass, not one model per class)
@@ -535,32 +543,80 @@ class Router:
         return np.concatenate(idx), np.concatenate(prob).astype(np.float32)
 
 
-def link_scores(X: sparse.csr_matrix, linked: np.ndarray, train: np.ndarray, seed: int = 0,
-                folds: int = 4, cap: int = 20_000) -> tuple[np.ndarray, float]:
-    """PU learning (Elkan & Noto): P(team links an article | text), cross-fitted, and c = mean over linked.
+LINK_C = (1.0, 2.0, 4.0)  # regularisation strengths the link model chooses from (cross-validated log-loss)
+ISOTONIC_FROM = 1000  # pool tickets from which the link model is calibrated by isotonic regression (else Platt)
 
-    `train` marks the handled (answered) tickets that teach; tickets in a fold are scored by the models
-    that did not see them, the others by the average of all models.
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+class LinkModel:
+    """PU learning (Elkan & Noto): P(the team links an article | text), from the handled tickets.
+
+    A logistic regression over the analyser features plus the customer's raw words (RawWords, fitted on the
+    pool) learns which handled tickets carry a link. It is cross-fitted in `folds` folds over a pool of at most
+    `cap` handled tickets, so no pool ticket scores itself; C is the one of LINK_C with the best out-of-fold
+    log-loss, and the out-of-fold probabilities are calibrated to the observed link rate (isotonic regression,
+    or a sigmoid of the log-odds for a pool under ISOTONIC_FROM tickets).
+    `c`, the mean calibrated probability over linked tickets, is the share of covered tickets the team links;
+    `ratio` = P / c is then the chance that a ticket is about a documented topic.
     """
-    rng = np.random.default_rng(seed)
-    pool = np.flatnonzero(train)
-    if len(pool) > cap:
-        pool = np.sort(rng.choice(pool, cap, replace=False))
-    fold = rng.integers(0, folds, len(pool))
-    scores = np.zeros(X.shape[0], np.float32)
-    in_pool = np.zeros(X.shape[0], bool)
-    in_pool[pool] = True
-    for f in range(folds):
-        model = LogisticRegression(C=4.0, max_iter=300)
-        model.fit(X[pool[fold != f]], linked[pool[fold != f]])
-        scores[pool[fold == f]] = model.predict_proba(X[pool[fold == f]])[:, 1]
-        rest = np.flatnonzero(~in_pool)
-        for i in range(0, len(rest), 100_000):
-            part = rest[i:i + 100_000]
-            scores[part] += model.predict_proba(X[part])[:, 1] / folds
-    pos = pool[linked[pool]]
-    c = float(scores[pos].mean()) if len(pos) else 1.0
-    return scores, max(c, 1e-3)
+
+    def __init__(self, folds: int = 4, cap: int = 20_000, Cs: Sequence[float] = LINK_C) -> None:
+        self.folds, self.cap, self.Cs = folds, cap, tuple(Cs)
+
+    def fit(self, X: sparse.csr_matrix, texts: Sequence[str], linked: np.ndarray, train: np.ndarray,
+            seed: int = 0) -> "LinkModel":
+        from sklearn.isotonic import IsotonicRegression
+        from sklearn.metrics import log_loss
+
+        rng = np.random.default_rng(seed)
+        pool = np.flatnonzero(train)
+        if len(pool) > self.cap:
+            pool = np.sort(rng.choice(pool, self.cap, replace=False))
+        self.raw = RawWords()
+        F = sparse.hstack([X[pool], self.raw.fit_transform([texts[i] for i in pool])]).tocsr()
+        y = linked[pool].astype(bool)
+        fold = rng.integers(0, self.folds, len(pool))
+        best = None
+        for C in self.Cs:
+            oof, models = np.zeros(len(pool)), []
+            for f in range(self.folds):
+                if len(np.unique(y[fold != f])) < 2:
+                    continue
+                models.append(LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=100, random_state=0).fit(F[fold != f], y[fold != f]))
+                oof[fold == f] = models[-1].predict_proba(F[fold == f])[:, 1]
+            loss = log_loss(y, np.clip(oof, 1e-6, 1 - 1e-6), labels=[False, True])
+            if best is None or loss < best[0] - 1e-9:
+                best = (loss, C, oof, models)
+        _, self.C, oof, self.models = best
+        if len(pool) >= ISOTONIC_FROM and len(np.unique(y)) == 2:
+            self.calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof, y).predict
+        elif len(np.unique(y)) == 2:  # a small pool: a sigmoid of the log-odds (Platt), which cannot overfit steps
+            platt = LogisticRegression(C=1e4).fit(_logit(oof)[:, None], y)
+            self.calibrator = lambda p: platt.predict_proba(_logit(p)[:, None])[:, 1]
+        else:
+            self.calibrator = lambda p: np.asarray(p, float)
+        cal = self.calibrator(oof)
+        self.c = max(float(cal[y].mean()) if y.any() else 1.0, 1e-3)
+        self.pool, self.pool_ratio = pool, cal / self.c
+        return self
+
+    def ratio(self, X: sparse.csr_matrix, H: sparse.csr_matrix, rows: np.ndarray | None = None) -> np.ndarray:
+        """P / c for rows of X with their hashed raw words H (RawWords.hashed); `rows`: their log positions,
+        so pool tickets keep their out-of-fold value."""
+        if not self.models:
+            return np.ones(X.shape[0], np.float32)
+        F = sparse.hstack([X, self.raw.from_hashed(H)]).tocsr()
+        p = sum(m.predict_proba(F)[:, 1] for m in self.models) / len(self.models)
+        out = (self.calibrator(p) / self.c).astype(np.float32)
+        if rows is not None:
+            at = np.searchsorted(self.pool, rows)
+            mine = (at < len(self.pool)) & (self.pool[np.minimum(at, len(self.pool) - 1)] == rows)
+            out[mine] = self.pool_ratio[at[mine]]
+        return out
 
 
 def vocab_share(toks: Sequence[str], vocab, idf: dict[str, float] | None = None,
