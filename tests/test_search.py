@@ -103,6 +103,35 @@ def test_a_short_stem_query_finds_the_word_not_words_that_start_like_it(tmp_path
     assert [h.id for h in search(build_index(kb), "gas")] == ["fill"]
 
 
+def test_a_long_stem_that_starts_no_word_of_the_index_is_looked_for_inside_words():
+    words = ("appoint", "reschedul", "unfamiliar")  # site_index.long_words of a KB
+    assert rewrite_query("schedule an appointment", long_words=words) == \
+        "schedule^1 *schedul* appointment^1 appoint* appoint0schedul^1"
+    assert rewrite_query("familiar", long_words=words) == "familiar^1 *familiar*"
+    assert rewrite_query("schedule", long_words=("schedul",)) == "schedule^1 schedul*"  # the KB has it
+    assert rewrite_query("charged", long_words=()) == "charged^1 charg*"  # 5 letters: prefix only
+    assert rewrite_query("schedule") == "schedule^1 schedul*"  # no word list: as before
+
+
+def test_long_words_are_the_index_stems_of_six_letters_or_more():
+    docs = [{"title": "Reschedule a booking", "text": "Because the garage moved it, reschedule", "pairs": "book0reschedul",
+             "questions": "moved my appointment"}]
+    assert site_index.long_words(docs) == ["appoint", "reschedul"]  # no stop word (because), pair or short stem
+
+
+def test_a_word_the_kb_only_has_inside_a_longer_word_finds_its_article(tmp_path):
+    from helpgen.kb.load import load_kb
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "helpgen.yml").write_text("name: Test Help\nsite_url: https://help.test.example/\n", encoding="utf-8")
+    for name, title, body in (("book", "Reschedule a garage booking", "Move your booking to another day."),
+                              ("fuel", "Which fuel your car takes", "Regular or premium fuel.")):
+        (tmp_path / "articles" / f"{name}.md").write_text(
+            f"---\ntitle: {title}\nlevel: beginner\n---\n\n{body}\n", encoding="utf-8")
+    kb, _ = load_kb(tmp_path)
+    assert [h.id for h in search(build_index(kb), "how do i schedule it")] == ["book"]  # nothing without `*schedul*`
+
+
 def test_python_stems_like_the_browser():
     # helpgen-stemmer.js is lunr.js's stemmer: a final y turns into i only after a consonant
     assert [site_index.stem(w) for w in ("money", "days", "delayed", "cry", "flying", "charged")] == \

@@ -6,6 +6,7 @@ questions go through helpgen's lunr.py index. Prints recall@1, recall@3 and MRR 
 
     /work/venv/bin/python benchmarks/banking77/search_recall.py [--n 300] [--seed 77] [--site DIR] [--misses]
     /work/venv/bin/python benchmarks/banking77/search_recall.py --learn [--n 300] [--misses] [--tune]
+     /work/venv/bin/python benchmarks/banking77/search_recall.py --lunr-only [--misses]   # seconds, no browser
 
 --learn: the coverage benchmark's own split (split.py): the history part (80%, with the team's
 article links) is the ticket log `helpgen coverage --learn` learns KB/search-terms.yml from; the
@@ -122,6 +123,8 @@ def main() -> int:
                         help="learn search terms from the split's history, test on its held-out questions")
     parser.add_argument("--tune", action="store_true",
                         help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
+    parser.add_argument("--lunr-only", action="store_true",
+                        help="only `helpgen search` (lunr.py), no site build or browser: for quick iteration")
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (BANKING77 lives in ../shared beside the repo)")
@@ -129,6 +132,15 @@ def main() -> int:
     if args.learn:
         return learn_main(args)
     questions = sample_questions(args.n, args.seed)
+    if args.lunr_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            lunr = lunr_run(plain_sample_kb(Path(tmp) / "kb"), questions)
+        print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb without learned "
+              f"terms, lunr.py only: recall@1 {lunr.recall_at_1:.3f}, recall@3 {lunr.recall_at_3:.3f}, "
+              f"MRR {lunr.mrr:.3f} (the target counts the browser)")
+        for m in lunr.misses if args.misses else ():
+            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+        return 0
     use_variant(args.variant)
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_sample_site(Path(tmp) / "site", args.variant)

@@ -2,7 +2,7 @@
 into the built Motorwise KB site (benchmarks/clinc150/kb) in headless chromium, and sent to helpgen's
 lunr.py index. Prints recall@1, recall@3 and MRR side by side, like benchmarks/banking77/search_recall.py.
 
-    python benchmarks/clinc150/search_recall.py [--n 300] [--seed 77] [--misses]
+    python benchmarks/clinc150/search_recall.py [--n 300] [--seed 77] [--misses] [--lunr-only]
     python benchmarks/clinc150/search_recall.py --learn [--n 300] [--misses] [--tune]
 
 --learn: as benchmarks/banking77/search_recall.py --learn: search terms learned from the coverage
@@ -55,6 +55,8 @@ def main() -> int:
                         help="learn search terms from the split's history, test on its held-out questions")
     parser.add_argument("--tune", action="store_true",
                         help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
+    parser.add_argument("--lunr-only", action="store_true",
+                        help="only `helpgen search` (lunr.py), no site build or browser: for quick iteration")
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (CLINC150 lives in ../shared beside the repo)")
@@ -67,6 +69,14 @@ def main() -> int:
         return learned_recall(f"CLINC150 {domain()} learned search terms (seed {args.seed})", KB, split, qs,
                               (TARGET_RECALL_3, TARGET_RECALL_3), args.misses)
     qs = sample_questions(args.n, args.seed)
+    if args.lunr_only:
+        lunr = lunr_run(KB, qs)
+        print(f"CLINC150 {domain()} search recall: {len(qs)} questions (seed {args.seed}), lunr.py only: "
+              f"recall@1 {lunr.recall_at_1:.3f}, recall@3 {lunr.recall_at_3:.3f}, MRR {lunr.mrr:.3f} "
+              f"(the target counts the browser)")
+        for m in lunr.misses if args.misses else ():
+            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(KB, Path(tmp) / "site")
         browser, elapsed, blocked = browser_run(site, qs)

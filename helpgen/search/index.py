@@ -7,6 +7,7 @@ article. Differences from the browser are listed in docs/search.md.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
@@ -45,6 +46,7 @@ class SearchIndex:
     lang: str
     vocabulary: frozenset[str] = field(default_factory=frozenset)
     messages: dict[str, str] = field(default_factory=dict)  # error message -> its token
+    words: tuple[str, ...] = ()  # site_index.long_words: the index's long words, for the query rewrite
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,7 +122,7 @@ def build_index(kb: KnowledgeBase, lang: str = "", docs: Sequence[dict] | None =
     index = builder.build()
     messages = site_index.message_tokens(kb.in_language(lang))
     return SearchIndex(index, {d["location"]: d for d in docs}, pages, lang, frozenset(index.inverted_index),
-                       messages)
+                       messages, tuple(site_index.long_words(docs)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,9 +149,18 @@ def message_terms(query: str, messages: dict[str, str]) -> list[str]:
 MIN_PREFIX = 3  # a Porter stem shorter than this is sent as an exact word, never as a prefix
 
 
+def starts_a_word(root: str, words: Sequence[str]) -> bool:
+    """Whether any of the sorted `words` starts with `root` (a binary search, as helpgen-search.js does)."""
+    i = bisect.bisect_left(words, root)
+    return i < len(words) and words[i].startswith(root)
+
+
 def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = frozenset(),
-                  messages: dict[str, str] | None = None) -> str:
-    """What helpgen-search.js sends to Material's worker instead of the typed query."""
+                  messages: dict[str, str] | None = None, long_words: Sequence[str] | None = None) -> str:
+    """What helpgen-search.js sends to Material's worker instead of the typed query.
+
+    `long_words` are the index's long words (site_index.long_words); with them, a stem of MIN_INFIX+
+    letters that starts none of them is sent as `*stem*`, found inside longer words."""
     if re.search(r"(^|\s)[+\-]\S|[~^*\"]", query):
         return query
     extra = message_terms(query, messages or {})
@@ -170,7 +181,10 @@ def rewrite_query(query: str, lang: str = "en", vocabulary: frozenset[str] = fro
         else:  # the word itself (stemmed by lunr, exact match) plus its stem as a prefix: docs/search.md
             if word + "^1" not in out:
                 out.append(word + "^1")
-            term = stem(word) + "*"
+            root = stem(word)
+            inside = (long_words is not None and len(root) >= site_index.MIN_INFIX
+                      and not starts_a_word(root, long_words))
+            term = ("*" if inside else "") + root + "*"
         if term not in out:
             out.append(term)
     out += [t + "^1" for t in site_index.word_pairs(words) if t + "^1" not in out]  # phrase bonus
@@ -221,7 +235,8 @@ def material_query(query: str, vocabulary: frozenset[str]) -> str:
 
 
 def clause_term(term: str) -> str:
-    return re.sub(r"^[+\-]|[~^]\d+$|\*$", "", term)
+    """A query term as Material's worker compares it with the matched terms (a `*` at either end dropped)."""
+    return re.sub(r"^[+\-]|[~^]\d+$|\*$", "", term).lstrip("*")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,7 +249,7 @@ def search(idx: SearchIndex, query: str, limit: int = 10) -> list[Hit]:
         return []
     han = frozenset(w for w in idx.vocabulary if site_index.HAN_WORD.match(w)) if site_index.is_chinese(idx.lang) \
         else frozenset()
-    lunr_query = material_query(rewrite_query(query, idx.lang, han, idx.messages), idx.vocabulary)
+    lunr_query = material_query(rewrite_query(query, idx.lang, han, idx.messages, idx.words), idx.vocabulary)
     if not lunr_query:
         return []
     clauses = [clause_term(t) for t in lunr_query.split() if not t.startswith("-")]

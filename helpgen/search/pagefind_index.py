@@ -154,6 +154,8 @@ def slim_indexes(site_dir: Path, kb: KnowledgeBase) -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["docs"] = []
         helpgen = data.setdefault("config", {}).setdefault("helpgen", {})
+        for key in ("words", "min_infix"):  # only the lunr query rewrite uses them (helpgen-search.js)
+            helpgen.pop(key, None)
         root = "../" * prefix.count("/")
         helpgen.update({"backend": "pagefind", "root": root, "bundle": f"{root}{BUNDLE}/", "cache_tag": ""})
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

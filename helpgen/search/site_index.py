@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from lunr.pipeline import Pipeline
 from lunr.stemmer import PorterStemmer
+from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.kb.search_terms import SearchTerms, load_search_terms
@@ -276,6 +277,26 @@ def han_vocabulary(docs: Iterable[dict]) -> list[str]:
     return sorted(words)
 
 
+MIN_INFIX = 6  # a query stem this long that starts no word of the index is looked for inside words
+
+
+def long_words(docs: Iterable[dict]) -> list[str]:
+    """The index's plain words (Porter stems of MIN_INFIX+ letters a-z), sorted.
+
+    The query rewrite (helpgen-search.js, index.rewrite_query) sends a query word whose stem starts
+    none of them as `*stem*`, so that it is found inside the KB's longer words ("schedule" in
+    "reschedule", "authorise" in "preauthorise"). Every word of the index that such a stem could
+    start is in the list (a stem never starts a shorter word)."""
+    raw: set[str] = set()
+    for doc in docs:
+        for name in FIELDS:
+            value = doc.get(name)
+            value = " ".join(value) if isinstance(value, list) else str(value or "")
+            raw.update(_SPLIT_JS.split(value.lower()))
+    out = {stem(w) for w in raw if len(w) >= MIN_INFIX and _ALPHA.match(w) and stop_word_filter(w)}
+    return sorted(w for w in out if len(w) >= MIN_INFIX)
+
+
 def help_data(kb: KnowledgeBase, lang: str, prefix: str, docs: Iterable[dict] = ()) -> dict[str, Any]:
     """`config.helpgen` of a language's search index: read by helpgen-search.js."""
     articles = kb.in_language(lang)
@@ -286,6 +307,8 @@ def help_data(kb: KnowledgeBase, lang: str, prefix: str, docs: Iterable[dict] = 
         "lang": lang,
         "stop_words": zh_query_stop_words() if is_chinese(lang) else sorted(QUERY_STOP_WORDS_EN),
         "vocabulary": han_vocabulary(docs) if is_chinese(lang) else [],
+        "words": long_words(docs),
+        "min_infix": MIN_INFIX,
         "messages": message_tokens(articles),
         "codes": {code.lower(): _rel(site_url_of(kb, a), prefix) for a in articles for code in a.error_codes},
         "troubleshooting": [{"title": a.title, "url": _rel(site_url_of(kb, a), prefix)}

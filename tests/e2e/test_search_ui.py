@@ -207,7 +207,8 @@ def test_placeholder_is_readable_on_a_phone(browser, served, sample_site, width)
 
 
 REWRITE_QUERIES = ["Why was I charged twice?", "my card hasn't arrived", "what gas does my car use",
-                   "my ID was rejected", "adding money failed", "top up using my bank account instead of a card"]
+                   "my ID was rejected", "adding money failed", "top up using my bank account instead of a card",
+                   "a payment I am not familiar with"]
 
 
 def test_the_browser_rewrites_queries_as_helpgen_search_does(search, served):
@@ -218,5 +219,6 @@ def test_the_browser_rewrites_queries_as_helpgen_search_does(search, served):
     search.query("card")  # the index (and its config.helpgen) is loaded
     idx = build_index(load_kb(REPO / "sample_kb")[0])
     got = [search.page.evaluate("q => window.helpgenRewriteQuery(q)", q) for q in REWRITE_QUERIES]
-    assert got == [rewrite_query(q, "en", frozenset(), idx.messages) for q in REWRITE_QUERIES]
+    assert got == [rewrite_query(q, "en", frozenset(), idx.messages, idx.words) for q in REWRITE_QUERIES]
     assert got[2].split()[0] == "gas^2"  # a 1-2 letter stem ("ga") is sent exactly, not as `ga*`
+    assert "*familiar*" in got[6].split()  # sample_kb only has it inside "unfamiliar"

@@ -3,7 +3,8 @@
  * - Rewrites each query before Material's search worker sees it: question words ("how", "my",
  *   "why"...) are dropped; each English word is sent twice: as itself (`word^1`: lunr stems it
  *   like the index, exact match) and as its stem with a trailing wildcard (`stem*`, as Material
- *   does for every term); each pair of adjacent words adds one `pair^1` token (a phrase match
+ *   does for every term; `*stem*` when the stem starts no word of the index, so that it is found
+ *   inside the KB's longer words); each pair of adjacent words adds one `pair^1` token (a phrase match
  *   with a title or question scores more); pasted error messages add their article's token; Chinese is split into
  *   the index's own words. `helpgen search` applies the same rewrite
  *   (helpgen/search/index.py: rewrite_query), so terminal and browser rank alike.
@@ -82,6 +83,16 @@
     return out;
   }
 
+  /* Whether a word of the sorted list starts with `root` (index.py starts_a_word). */
+  function startsAWord(root, words) {
+    var lo = 0, hi = words.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (words[mid] < root) lo = mid + 1; else hi = mid;
+    }
+    return lo < words.length && words[lo].indexOf(root) === 0;
+  }
+
   function rewrite(query, data) {
     if (!data || /(^|\s)[+\-]\S|[~^*"]/.test(query)) return query;
     var stops = {};
@@ -104,8 +115,11 @@
       if (/^[\x00-\x7f]+$/.test(word) && typeof porterStem === "function") {
         var root = porterStem(word);
         /* exact (lunr stems it) + stem prefix; a stem of 1-2 letters is no prefix ("gas" -> ga*
-           would find garage, gauge): the word alone, at the weight of both (index.py MIN_PREFIX) */
-        terms = root.length < 3 ? [word + "^2"] : [word + "^1", root + "*"];
+           would find garage, gauge): the word alone, at the weight of both (index.py MIN_PREFIX);
+           a stem of min_infix+ letters that starts no word of the index is looked for inside
+           words ("schedul" in "reschedul"): `*stem*` (site_index.long_words) */
+        var inside = data.words && root.length >= data.min_infix && !startsAWord(root, data.words);
+        terms = root.length < 3 ? [word + "^2"] : [word + "^1", (inside ? "*" : "") + root + "*"];
       }
       terms.forEach(function (term) { if (out.indexOf(term) < 0) out.push(term); });
     });
