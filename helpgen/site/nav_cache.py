@@ -8,7 +8,7 @@ renders an item the page is not in once per key and gives the same markup back a
 holds everything such an item's markup depends on: the item itself, its place in the tree (`path`,
 `level`), its parent and whether the parent is active, and the part of the page's URL that its
 relative links depend on. An active item (the page, or a section holding it) is always rendered,
-so the site is the same byte for byte with or without the cache (tests/test_site_lean.py).
+so the site is the same byte for byte with or without the cache (tests/test_site_nav_cache.py).
 """
 from __future__ import annotations
 
