@@ -2,6 +2,8 @@
 indentation of the theme's templates."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from helpgen.kb.problems import open_kb
@@ -70,3 +72,17 @@ def test_a_bilingual_site_rendered_by_worker_processes_is_the_same(make_kb, tmp_
     two = build_site(kb, tmp_path / "two", workers=2, cache=True)
     assert two.parallel > len(kb.in_language("en"))  # both languages' pages came from the workers
     assert tree(two.output) == tree(one.output) and two.warnings == one.warnings
+
+
+def test_docs_are_staged_in_a_ram_folder_only_with_room_to_spare(make_kb, tmp_path, monkeypatch):
+    from helpgen.site.build import stage_parent
+
+    kb = open_kb(make_kb(SMALL_KB))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert stage_parent(kb, tmp_path) == str(tmp_path)
+    assert stage_parent(kb, tmp_path / "missing") is None
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(1 << 40, 1 << 40, 1 << 20))
+    assert stage_parent(kb, tmp_path) is None  # 1 MB free: too little
+    monkeypatch.undo()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert stage_parent(kb, tmp_path) is None  # the user chose the temporary folder

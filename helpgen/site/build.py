@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import posixpath
 import re
 import shutil
@@ -20,6 +21,7 @@ from helpgen.site import promises
 from helpgen.site.cache import LogRecords, RenderCache, SearchFields, cache_dir
 from helpgen.site.catalogue import write_catalogue
 from helpgen.site.mkdocs_config import dump, mkdocs_config, palette, template_dir
+from helpgen.site.nav_cache import NavCache
 from helpgen.site.pages import generated_pages
 from helpgen.site.view import RESERVED, View, article_doc
 from helpgen.urls import lang_prefix
@@ -65,7 +67,7 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp_site = Path(tempfile.mkdtemp(prefix=f".{output.name}.helpgen-", dir=output.parent))
     try:
-        with tempfile.TemporaryDirectory(prefix="helpgen-stage-") as stage:
+        with tempfile.TemporaryDirectory(prefix="helpgen-stage-", dir=stage_parent(kb)) as stage:
             result = build_into(kb, tmp_site, Path(stage), progress=progress, cache=cache, workers=workers)
         if strict and result.warnings:
             first = result.warnings[0]
@@ -80,6 +82,28 @@ def build_site(kb: KnowledgeBase, output: Path, *, include_insights: bool = Fals
         raise
     result.output = output
     return result
+
+
+RAM_DIR = Path("/dev/shm")  # a RAM-backed folder on Linux
+RAM_ROOM = 8  # times the size of the KB's files that the RAM folder must have free
+
+
+def stage_parent(kb: KnowledgeBase, ram: Path = RAM_DIR) -> str | None:
+    """Where to stage the docs: a RAM-backed folder when the system has one with room to spare and
+    TMPDIR does not say otherwise (writing, and above all deleting, a thousand small files there
+    takes no time, where a disk can take seconds); None for the system's temporary folder."""
+    if os.environ.get("TMPDIR"):
+        return None
+    try:
+        if not (ram.is_dir() and os.access(ram, os.W_OK | os.X_OK)):
+            return None
+        need = sum(p.stat().st_size for p in kb.root.rglob("*")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(kb.root).parts))
+        if shutil.disk_usage(ram).free < RAM_ROOM * need + (64 << 20):
+            return None
+    except OSError:
+        return None
+    return str(ram)
 
 
 def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Progress | None = None,
@@ -107,7 +131,7 @@ def build_into(kb: KnowledgeBase, site_dir: Path, stage: Path, *, progress: Prog
         for staged in all_staged:
             # Pagefind keeps only the settings of search_index.json (and, for Chinese, the words of its documents)
             renderer.index_pages = not pagefind or site_index.is_chinese(staged.lang)
-            pages, warnings = run_mkdocs(staged, [renderer, counter, _TrimPages(), *plugins(staged)])
+            pages, warnings = run_mkdocs(staged, [renderer, counter, _TrimPages(), NavCache(), *plugins(staged)])
             result.pages += pages
             result.warnings += warnings
         finish_site(kb, site_dir, progress, fields)
@@ -240,13 +264,14 @@ def write_docs(view: View, docs: Path) -> dict[str, tuple[str, int]]:
     files = generated_texts(view)
     texts, sources = article_texts(view, view.articles)
     files.update(texts)
+    folders: set[Path] = set()
     for rel_path, text in files.items():
         target = docs / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(target, folders)
         target.write_text(text, encoding="utf-8")
     for asset, doc in art.asset_docs(view).items():
         target = docs / doc
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(target, folders)
         shutil.copyfile(view.kb.root / asset, target)
     return sources
 
@@ -300,11 +325,19 @@ def copy_tree(src: Path, dst: Path) -> None:
     """Copy every file of `src` into `dst` (sorted walk; existing files are replaced)."""
     if not src.is_dir():
         return
+    folders: set[Path] = set()
     for path in sorted(src.rglob("*")):
         if path.is_file():
             target = dst / path.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_parent(target, folders)
             shutil.copyfile(path, target)
+
+
+def _make_parent(target: Path, made: set[Path]) -> None:
+    """Make the folder of `target` once (`made`: the folders this loop has made already)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
 
 
 @contextlib.contextmanager

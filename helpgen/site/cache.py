@@ -399,10 +399,19 @@ def _index_chunk(settings: dict, folder: str | None, items: list[tuple[str, dict
     return out
 
 
+_FOLDERS: set[Path] = set()  # cache folders this process has made (each is made once, not once a file)
+
+
 def _write(path: Path, data: Any) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        if path.parent not in _FOLDERS:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _FOLDERS.add(path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        except FileNotFoundError:  # the cache was deleted since this process made the folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(json.dumps(data, ensure_ascii=False))  # json.dump would encode in Python, piece by piece
         os.replace(tmp, path)  # a reader never sees half an entry
