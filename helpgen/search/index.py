@@ -19,7 +19,7 @@ from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.search import site_index
+from helpgen.search import rerank, site_index
 from helpgen.search.site_index import browser_stemmer, stem
 from helpgen.text import CJK_RUN, QUERY_STOP_WORDS_EN
 
@@ -45,6 +45,7 @@ class SearchIndex:
     lang: str
     vocabulary: frozenset[str] = field(default_factory=frozenset)
     messages: dict[str, str] = field(default_factory=dict)  # error message -> its token
+    evidence: rerank.Evidence = field(default_factory=dict)  # ticket counts per article id (rerank.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ def build_index(kb: KnowledgeBase, lang: str = "", docs: Sequence[dict] | None =
     index = builder.build()
     messages = site_index.message_tokens(kb.in_language(lang))
     return SearchIndex(index, {d["location"]: d for d in docs}, pages, lang, frozenset(index.inverted_index),
-                       messages)
+                       messages, rerank.evidence_of(kb, site_index.learned_terms(kb), lang, stem))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +252,8 @@ def search(idx: SearchIndex, query: str, limit: int = 10) -> list[Hit]:
             article = idx.pages.get(page)
             hits[page] = Hit(article.id if article else page, article.title if article else doc["title"],
                              round(score, 3), page)
-    return list(hits.values())[:limit]
+    ranked = rerank.rerank(list(hits.values()), query, idx.evidence, lambda h: h.id, lambda h: h.score, stem)
+    return ranked[:limit]
 
 
 def _post_boost(doc: dict, clauses: list[str], matched: list[str]) -> float:
