@@ -4,10 +4,11 @@
 them used each word (only words of at least `coverage.learn.min_tickets` tickets: the privacy rule
 of learned terms). Search then re-orders its top `DEPTH` articles by
 
-    log(lunr score) + WEIGHT * naive-Bayes log-probability of the query's words under the article
+    log(lunr score) + WEIGHT * naive-Bayes log-probability of the query under the article
 
-with P(word | article) = (count + SMOOTHING) / (tickets + 2 * SMOOTHING) and the article's share of
-all learning tickets as prior. Only query words that some article's counts hold take part. An article
+(Bernoulli: every counted word the query has or lacks is evidence) with P(word | article) =
+(count + SMOOTHING) / (tickets + 2 * SMOOTHING) and the article's share of all learning tickets as
+prior. Only words that some article's counts hold take part. An article
 without counts gets the lowest evidence score of the re-ranked articles. Without counts (or when no
 query word has any) the order stays exactly lunr's. The browser does the same
 (site_template/assets/search/helpgen-rerank.js) with `config.helpgen.rerank` of search_index.json,
@@ -82,12 +83,18 @@ def query_words(query: str, vocabulary: Iterable[str], stem: Stemmer) -> list[st
     return out
 
 
-def log_evidence(words: Sequence[str], tickets: int, counts: Mapping[str, int], total: int,
+def log_evidence(words: Sequence[str], tickets: int, counts: Mapping[str, int], total: int, vocabulary: int,
                  smoothing: float = SMOOTHING) -> float:
-    """log P(article) + sum of log P(word | article), from ticket counts."""
-    score = math.log(tickets / total)
+    """Bernoulli naive Bayes: log P(article) + for every word of the counts' `vocabulary` (its size),
+    log P(word | article) when the query has it, log(1 - P(word | article)) when not. A word the
+    article has no count for has P = smoothing / (tickets + 2 * smoothing)."""
+    def p(count: int) -> float:
+        return (count + smoothing) / (tickets + 2 * smoothing)
+
+    score = math.log(tickets / total) + (vocabulary - len(counts)) * math.log(1 - p(0))
+    score += sum(math.log(1 - p(c)) for c in counts.values())
     for w in words:
-        score += math.log((counts.get(w, 0) + smoothing) / (tickets + 2 * smoothing))
+        score += math.log(p(counts.get(w, 0))) - math.log(1 - p(counts.get(w, 0)))
     return score
 
 
@@ -106,7 +113,7 @@ def rerank(items: Sequence[T], query: str, evidence: Evidence, key: Callable[[T]
     if not words or not any(key(i) in evidence for i in head):
         return items
     total = sum(n for n, _ in evidence.values())
-    nb = {key(i): log_evidence(words, *evidence[key(i)], total) for i in head if key(i) in evidence}
+    nb = {key(i): log_evidence(words, *evidence[key(i)], total, len(vocab)) for i in head if key(i) in evidence}
     floor = min(nb.values())
     combined = [math.log(max(score(i), 1e-9)) + weight * nb.get(key(i), floor) for i in head]
     order = sorted(range(len(head)), key=lambda j: (-combined[j], j))

@@ -3,8 +3,8 @@
  * `config.helpgen.rerank` of search/search_index.json (written by helpgen from the `counts:` of
  * KB/search-terms.yml) holds, per article URL, its number of learning tickets and how many of them
  * used each word (stems; only words of at least `coverage.learn.min_tickets` tickets). The top
- * `depth` result groups are re-ordered by log(score) + weight * naive-Bayes log-probability of the
- * query's words under the article. Keep in step with helpgen/search/rerank.py (docs/search.md).
+ * `depth` result groups are re-ordered by log(score) + weight * (Bernoulli) naive-Bayes
+ * log-probability of the query under the article. Keep in step with helpgen/search/rerank.py (docs/search.md).
  * Without that data, or when no query word has counts, the order is left exactly as it is.
  */
 (function () {
@@ -20,7 +20,7 @@
       total += data.articles[url][0];
       Object.keys(data.articles[url][1]).forEach(function (w) { vocab[w] = true; });
     });
-    cache = { data: data, vocab: vocab, total: total, byUrl: null,
+    cache = { data: data, vocab: vocab, total: total, byUrl: null, size: Object.keys(vocab).length,
               han: Object.keys(vocab).filter(function (w) { return HAN_WORD.test(w); }).sort() };
   }
 
@@ -36,9 +36,14 @@
     return out;
   }
 
+  /* Bernoulli naive Bayes (helpgen/search/rerank.py log_evidence): every counted word the query
+     has (log P) or lacks (log 1 - P) is evidence; P = (count + smoothing) / (tickets + 2 smoothing). */
   function logEvidence(words, entry, total, smoothing) {
-    var n = entry[0], counts = entry[1], score = Math.log(n / total);
-    words.forEach(function (w) { score += Math.log(((counts[w] || 0) + smoothing) / (n + 2 * smoothing)); });
+    var n = entry[0], counts = entry[1], keys = Object.keys(counts);
+    var p = function (c) { return (c + smoothing) / (n + 2 * smoothing); };
+    var score = Math.log(n / total) + (cache.size - keys.length) * Math.log(1 - p(0));
+    keys.forEach(function (w) { score += Math.log(1 - p(counts[w])); });
+    words.forEach(function (w) { var q = p(counts[w] || 0); score += Math.log(q) - Math.log(1 - q); });
     return score;
   }
 
