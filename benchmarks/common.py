@@ -294,11 +294,14 @@ def _norm(text: str) -> str:
 
 
 def leaked_sentences(site: Path, tickets: Iterable[str], min_words: int = 5) -> list[str]:
-    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json."""
+    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json
+    (its entries and the re-ranking counts)."""
     import re
 
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     haystack = " " + " ".join(_norm(" ".join(str(v) for v in d.values())) for d in data["docs"]) + " "
+    rerank = (data.get("config") or {}).get("helpgen", {}).get("rerank") or {}  # ticket counts (helpgen.search.rerank)
+    haystack += " ".join(_norm(" ".join(words)) for _, words in (rerank.get("articles") or {}).values()) + " "
     leaks = []
     for text in tickets:
         for sentence in re.split(r"[.!?\n]+", text):
