@@ -142,3 +142,13 @@ def test_the_site_data_holds_the_counts_by_url_only_when_there_are_counts(kb):
     assert data["articles"][url] == [40, {"parcel": 30, "where": 30}]
     assert (data["weight"], data["depth"], data["smoothing"]) == (rerank.WEIGHT, rerank.DEPTH, rerank.SMOOTHING)
     assert json.dumps(data, sort_keys=False) == json.dumps(site_index.help_data(kb, "en", "")["rerank"])
+
+
+def test_a_word_an_articles_customers_always_write_counts_when_the_query_lacks_it():
+    items = [("a", 10.0), ("b", 10.0)]
+    # both articles' tickets say "courier" equally; a's also nearly always say "refund", which the query lacks
+    evidence = {"a": (100, {"courier": 50, "refund": 95}), "b": (100, {"courier": 50})}
+    got = rerank.rerank(items, "courier", evidence, lambda i: i[0], lambda i: i[1], stem, weight=0.3, depth=10)
+    assert [i[0] for i in got] == ["b", "a"]
+    with_refund = rerank.rerank(items, "courier refund", evidence, lambda i: i[0], lambda i: i[1], stem, weight=0.3)
+    assert [i[0] for i in with_refund] == ["a", "b"]
