@@ -294,11 +294,14 @@ def _norm(text: str) -> str:
 
 
 def leaked_sentences(site: Path, tickets: Iterable[str], min_words: int = 5) -> list[str]:
-    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json."""
+    """Ticket sentences of `min_words`+ words found (word for word) in the built search_index.json
+    (its entries and the re-ranking counts)."""
     import re
 
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     haystack = " " + " ".join(_norm(" ".join(str(v) for v in d.values())) for d in data["docs"]) + " "
+    rerank = (data.get("config") or {}).get("helpgen", {}).get("rerank") or {}  # ticket counts (helpgen.search.rerank)
+    haystack += " ".join(_norm(" ".join(words)) for _, words in (rerank.get("articles") or {}).values()) + " "
     leaks = []
     for text in tickets:
         for sentence in re.split(r"[.!?\n]+", text):
@@ -356,6 +359,24 @@ def learned_recall(title: str, kb: Path, split: Split, questions: list[tuple[str
     return 1 if leaks else 0
 
 
+RERANK_GRID = [(0.0, 10), (0.1, 10), (0.2, 10), (0.3, 10), (0.5, 10), (1.0, 10), (0.3, 5), (0.3, 20)]
+
+
+def rerank_grid(kb_dir: Path, questions: list[tuple[str, list[str]]]) -> list:
+    """lunr.py recall with the re-ranking of helpgen.search.rerank at each (weight, depth) of RERANK_GRID."""
+    from helpgen.search import rerank
+
+    saved = rerank.WEIGHT, rerank.DEPTH
+    out = []
+    try:
+        for weight, depth in RERANK_GRID:
+            rerank.WEIGHT, rerank.DEPTH = weight, depth
+            out.append((f"rerank {weight:g}/{depth}", lunr_run(kb_dir, questions)))
+    finally:
+        rerank.WEIGHT, rerank.DEPTH = saved
+    return out
+
+
 def tune_recall(title: str, kb: Path, split: Split, documented: dict[str, list[str]], lang: str = "en",
                 seed: int = 5, share: float = 0.85) -> None:
     """The tuning protocol of learned terms (never the held-out questions): the split's history is
@@ -374,6 +395,7 @@ def tune_recall(title: str, kb: Path, split: Split, documented: dict[str, list[s
         plain = tmp / "plain"
         shutil.copytree(kb, plain, ignore=shutil.ignore_patterns("tickets", "search-terms.yml"))
         figures = [(name, lunr_run(kb_dir, questions)) for name, kb_dir in (("without", plain), ("learned", tmp / "kb"))]
+        figures += rerank_grid(tmp / "kb", questions)
     print(f"{title} (tune split, lunr.py): terms learned from {len(learn_part)} history tickets ({terms} terms), "
           f"{len(questions)} questions from the other {len(history) - len(learn_part)}")
     print(f"{'':22}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")

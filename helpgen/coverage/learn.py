@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from helpgen.kb.model import Article, KnowledgeBase
@@ -161,12 +161,23 @@ def distinctiveness(n: int, article_tickets: int, term_tickets: int, total: int)
     return lift, odds
 
 
+Evidence = dict[str, tuple[int, dict[str, int]]]  # article id -> (its learning tickets, word -> tickets using it)
+
+
 def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, options: LearnOptions) -> dict[str, list[str]]:
     """Article id -> new terms (most distinctive first; ties: more tickets, then alphabetical) from
     (redacted text, article id) pairs. A term qualifies when at least `min_tickets` distinct tickets of the article use it (privacy),
     the article does not say it already, and the article's tickets use it more than `min_lift` times as
     often as all learning tickets do (with one article's tickets alone there is nothing to compare,
     and every term qualifies)."""
+    return learn_with_counts(kb, tickets, lang, options)[0]
+
+
+def learn_with_counts(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str,
+                      options: LearnOptions) -> tuple[dict[str, list[str]], Evidence]:
+    """learn()'s terms, and per article its number of learning tickets with the single words that at
+    least `min_tickets` of them use (same privacy rule as the terms; the article may say them
+    already): the statistics helpgen.search.rerank re-ranks search results with."""
     chinese = lang.lower().startswith("zh")
     articles = {a.id: a for a in kb.in_language(lang)} or {a.id: a for a in kb.in_language("")}
     names = set() if chinese else name_like_words(t for t, _ in tickets)
@@ -183,6 +194,7 @@ def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, opti
     total = sum(sizes.values())
 
     out: dict[str, list[str]] = {}
+    evidence: Evidence = {}
     for article_id in sorted(per_article):
         vocab = article_vocabulary(articles[article_id])
         kept = []
@@ -195,11 +207,26 @@ def learn(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lang: str, opti
         kept.sort()
         if kept:
             out[article_id] = [t for _, _, t in kept[:options.max_terms]]
+        words = {t: n for t, n in per_article[article_id].items() if n >= options.min_tickets and " " not in t}
+        if words:
+            evidence[article_id] = (sizes[article_id], dict(sorted(words.items())))
+    return out, evidence
+
+
+def merge(previous: SearchTerms, learned: dict[str, list[str]], lang: str, default_lang: str,
+          evidence: Evidence | None = None) -> dict[str, ArticleTerms]:
+    """The file's new content: earlier entries kept, writer deletions rejected, new terms added;
+    counts replaced by this run's `evidence` (learn_with_counts), without rejected words."""
+    out = _merge_terms(previous, learned, lang, default_lang)
+    for article_id, (tickets, words) in sorted((evidence or {}).items()):
+        key = article_key(article_id, lang, default_lang)
+        entry = out.get(key, ArticleTerms())
+        counts = tuple((w, n) for w, n in sorted(words.items()) if w not in entry.rejected)
+        out[key] = replace(entry, tickets=tickets, counts=counts)
     return out
 
 
-def merge(previous: SearchTerms, learned: dict[str, list[str]], lang: str, default_lang: str) -> dict[str, ArticleTerms]:
-    """The file's new content: earlier entries kept, writer deletions rejected, new terms added."""
+def _merge_terms(previous: SearchTerms, learned: dict[str, list[str]], lang: str, default_lang: str) -> dict[str, ArticleTerms]:
     out = dict(previous.articles)
     for article_id, terms in learned.items():
         key = article_key(article_id, lang, default_lang)
@@ -207,12 +234,15 @@ def merge(previous: SearchTerms, learned: dict[str, list[str]], lang: str, defau
         deleted = set(old.learned) - set(old.terms)
         rejected = set(old.rejected) | deleted
         kept = set(old.terms) | {t for t in terms if t not in rejected}
-        out[key] = ArticleTerms(tuple(sorted(kept)), tuple(sorted(rejected)), tuple(sorted(set(old.learned) | kept)))
+        out[key] = replace(old, terms=tuple(sorted(kept)), rejected=tuple(sorted(rejected)),
+                           learned=tuple(sorted(set(old.learned) | kept)),
+                           counts=tuple((w, n) for w, n in old.counts if w not in rejected))
     for key, old in previous.articles.items():  # writer deletions count even without new tickets
         if key not in out or out[key] is old:
             deleted = set(old.learned) - set(old.terms)
-            out[key] = ArticleTerms(old.terms, tuple(sorted(set(old.rejected) | deleted)),
-                                    tuple(sorted(set(old.learned) | set(old.terms))))
+            rejected = set(old.rejected) | deleted
+            out[key] = replace(old, rejected=tuple(sorted(rejected)), learned=tuple(sorted(set(old.learned) | set(old.terms))),
+                               counts=tuple((w, n) for w, n in old.counts if w not in rejected))
     return out
 
 
@@ -234,8 +264,8 @@ def learn_search_terms(kb: KnowledgeBase, result, options: LearnOptions | None =
     tickets = learning_tickets(rows.texts, ids, [False] * len(ids), [float(s) for s in rows.score],
                                options.min_confidence)
     previous = load_search_terms(kb.root)
-    learned = learn(kb, tickets, lang, options)
-    merged = merge(previous, learned, lang, kb.config.language)
+    learned, evidence = learn_with_counts(kb, tickets, lang, options)
+    merged = merge(previous, learned, lang, kb.config.language, evidence)
     before = {k: set(v.terms) for k, v in previous.articles.items()}
     count = sum(len(set(v.terms) - before.get(k, set())) for k, v in merged.items())
     return dump_search_terms(merged, HEADER), count

@@ -10,13 +10,17 @@ read by `helpgen build` and `helpgen search` (a hidden, weighted search field) a
         rejected: [tax office]                 # never proposed again
     learned:                          # written by --learn: what it proposed last time (do not edit)
       billing/download-an-invoice: [receipt, bill copy, tax office]
+    counts:                           # written by --learn (optional): how many learning tickets the
+      billing/download-an-invoice:    # article had, and how many of them used each word (only words
+        tickets: 40                   # of >= min_tickets tickets); search re-ranks its top results
+        words: {bill: 9, receipt: 14} # with them (helpgen.search.rerank)
 
 A term a writer deletes from `terms` (it is in `learned` but no longer in `terms`) moves to
-`rejected` on the next --learn run.
+`rejected` on the next --learn run; a deleted or rejected word loses its count at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -34,6 +38,8 @@ class ArticleTerms:
     rejected: tuple[str, ...] = ()
     learned: tuple[str, ...] = ()
     line: int = 0
+    tickets: int = 0  # learning tickets of the article (counts:), 0 = no counts
+    counts: tuple[tuple[str, int], ...] = ()  # (word, distinct tickets using it), sorted by word
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ def _line_map(text: str) -> dict[tuple, int]:
     if not isinstance(root, yaml.MappingNode):
         return lines
     for key, value in root.value:
+        if key.value == "counts" and isinstance(value, yaml.MappingNode):
+            lines.update((("counts", str(k.value)), k.start_mark.line + 1) for k, _ in value.value)
         if key.value != "articles" or not isinstance(value, yaml.MappingNode):
             continue
         for akey, avalue in value.value:
@@ -136,7 +144,37 @@ def parse_search_terms(text: str, path: str = FILE_NAME) -> SearchTerms:
         prior = learned.get(key) if isinstance(learned, dict) else None
         out[key] = ArticleTerms(tuple(lists["terms"]), tuple(lists["rejected"]),
                                 tuple(str(t) for t in prior or () if isinstance(t, str)), line)
+    _parse_counts(data.get("counts"), out, lines, path, problems)
     return SearchTerms(out, tuple(problems))
+
+
+def _parse_counts(counts: object, out: dict[str, ArticleTerms], lines: dict[tuple, int], path: str,
+                  problems: list[Problem]) -> None:
+    """The optional `counts:` section into `out` (a word rejected or deleted by a writer loses its count)."""
+    if counts is None:
+        return
+    if not isinstance(counts, dict):
+        problems.append(Problem(path, 1, "error", "`counts:` must map article ids to `tickets:` and `words:`"))
+        return
+    for key, entry in counts.items():
+        key = str(key)
+        line = lines.get(("counts", key), 1)
+        tickets = entry.get("tickets") if isinstance(entry, dict) else None
+        words = entry.get("words") if isinstance(entry, dict) else None
+        if not isinstance(tickets, int) or isinstance(tickets, bool) or tickets < 1 or not isinstance(words, dict):
+            problems.append(Problem(path, line, "error", f"counts of `{key}` need `tickets:` (a positive number) and "
+                                    "`words:` (word: tickets); delete the entry or run --learn again"))
+            continue
+        bad = sorted(str(w) for w, n in words.items() if term_problem(w) or " " in str(w).strip()
+                     or not isinstance(n, int) or isinstance(n, bool) or not 0 < n <= tickets)
+        if bad:
+            problems.append(Problem(path, line, "error", f"counts of `{key}`: `{bad[0]}` is not one word with a count "
+                                    f"from 1 to {tickets}; delete it"))
+        old = out.get(key, ArticleTerms(line=line))
+        dropped = set(old.rejected) | (set(old.learned) - set(old.terms))
+        kept = tuple(sorted((" ".join(w.lower().split()), n) for w, n in words.items()
+                            if str(w) not in bad and " ".join(str(w).lower().split()) not in dropped))
+        out[key] = replace(old, tickets=tickets, counts=kept)
 
 
 def load_search_terms(root: Path) -> SearchTerms:
@@ -173,4 +211,9 @@ def dump_search_terms(articles: dict[str, ArticleTerms], header: str = "") -> st
         if entry.learned:
             body["learned"][key] = sorted(set(entry.learned))
     text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    counts = {key: {"tickets": articles[key].tickets, "words": dict(sorted(articles[key].counts))}
+              for key in sorted(articles) if articles[key].tickets and articles[key].counts}
+    if counts:  # one flow mapping of words per article: thousands of numbers stay a short section
+        text += yaml.safe_dump({"counts": counts}, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                               width=100)
     return header + text

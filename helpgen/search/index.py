@@ -20,7 +20,7 @@ from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
-from helpgen.search import site_index
+from helpgen.search import rerank, site_index
 from helpgen.search.site_index import browser_stemmer, stem
 from helpgen.text import CJK_RUN, QUERY_STOP_WORDS_EN
 
@@ -47,6 +47,7 @@ class SearchIndex:
     vocabulary: frozenset[str] = field(default_factory=frozenset)
     messages: dict[str, str] = field(default_factory=dict)  # error message -> its token
     words: tuple[str, ...] = ()  # site_index.long_words: the index's long words, for the query rewrite
+    evidence: rerank.Evidence = field(default_factory=dict)  # ticket counts per article id (rerank.py)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,7 +123,8 @@ def build_index(kb: KnowledgeBase, lang: str = "", docs: Sequence[dict] | None =
     index = builder.build()
     messages = site_index.message_tokens(kb.in_language(lang))
     return SearchIndex(index, {d["location"]: d for d in docs}, pages, lang, frozenset(index.inverted_index),
-                       messages, tuple(site_index.long_words(docs)))
+                       messages, tuple(site_index.long_words(docs)),
+                       rerank.evidence_of(kb, site_index.learned_terms(kb), lang, stem))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +268,8 @@ def search(idx: SearchIndex, query: str, limit: int = 10) -> list[Hit]:
             article = idx.pages.get(page)
             hits[page] = Hit(article.id if article else page, article.title if article else doc["title"],
                              round(score, 3), page)
-    return list(hits.values())[:limit]
+    ranked = rerank.rerank(list(hits.values()), query, idx.evidence, lambda h: h.id, lambda h: h.score, stem)
+    return ranked[:limit]
 
 
 def _post_boost(doc: dict, clauses: list[str], matched: list[str]) -> float:

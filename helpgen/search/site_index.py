@@ -21,6 +21,7 @@ from lunr.stop_word_filter import stop_word_filter
 
 from helpgen.kb.model import Article, KnowledgeBase
 from helpgen.kb.search_terms import SearchTerms, load_search_terms
+from helpgen.search import rerank
 from helpgen.text import (CJK, CJK_RUN, CJK_WORD, QUERY_STOP_WORDS_EN, STOP_WORDS_ZH, SEPARATOR, quiet_jieba,
                           split_words)
 from helpgen.urls import site_article_url
@@ -317,7 +318,15 @@ def help_data(kb: KnowledgeBase, lang: str, prefix: str, docs: Iterable[dict] = 
                     "response_time": response_phrase(support.response_time, lang)},
         "feedback": {"url": feedback.url, "failed_searches": feedback.failed_searches},
         "text": help_text(lang),
+        **_rerank_data(kb, lang, prefix),
     }
+
+
+def _rerank_data(kb: KnowledgeBase, lang: str, prefix: str) -> dict[str, Any]:
+    """`rerank`: ticket counts per article URL for helpgen-rerank.js (absent without counts)."""
+    urls = {a.id: _rel(site_url_of(kb, a), prefix) for a in kb.in_language(lang)}
+    data = rerank.evidence_data(rerank.evidence_of(kb, learned_terms(kb), lang, stem, urls.__getitem__))
+    return {"rerank": data} if data else {}
 
 
 def message_tokens(articles: Iterable[Article]) -> dict[str, str]:
