@@ -111,6 +111,18 @@ def test_a_word_neighbouring_articles_share_is_learned_for_each(kb3):
     assert "courier" not in got.get("parcels/return-a-parcel", [])
 
 
+def test_a_filler_word_spread_evenly_is_not_learned_by_chance(kb3):
+    # "honestly" is in about a third of every article's tickets; the tracking article has one or two
+    # more than its share (lift a little over 1), which is chance: the G² test keeps it out.
+    def texts(topic, n, filler):
+        return [f"{topic} {i} " + ("honestly " if i < filler else "") + "please" for i in range(n)]
+    data = (tickets("parcels/track-a-parcel", texts("where is it", 30, 11))
+            + tickets("parcels/redirect-a-parcel", texts("send it elsewhere", 30, 10))
+            + tickets("parcels/return-a-parcel", texts("label printer broken", 30, 9)))
+    assert "honestly" not in learn(kb3, data, "en", LearnOptions(min_tickets=5)).get("parcels/track-a-parcel", [])
+    assert "honestly" in learn(kb3, data, "en", LearnOptions(min_tickets=5, min_g2=0.0))["parcels/track-a-parcel"]
+
+
 def test_the_most_distinctive_terms_survive_the_cap(kb):
     # "courier" is frequent for tracking (20 tickets) but half the returns say it too; "vanished" is
     # rarer (5 tickets) and only tracking customers write it: with room for one term, it stays.

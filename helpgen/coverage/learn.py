@@ -25,6 +25,11 @@ MIN_CONFIDENCE = 0.5  # an unlinked ticket counts when the router gives its arti
 # neighbouring articles is kept for each of them (a rule on the share of the term's tickets that
 # belong to the article removed exactly those shared words: docs/benchmarks-search.md).
 MIN_LIFT = 1.0
+# ... and when that difference is unlikely to be chance: Dunning's log-likelihood ratio G² of the
+# 2×2 table (article / other tickets × with / without the term) at the 5% level of chi² with one
+# degree of freedom. Filler words spread evenly over a log ("thanks", "today") pass lift > 1 for
+# about half the articles by chance; this keeps them out.
+MIN_G2 = 3.841
 MAX_TERMS = 100  # per article, the most distinctive first
 _HAN = CJK
 _MARK = re.compile(r"\[[^\]\s]{1,30}\]")
@@ -37,6 +42,7 @@ class LearnOptions:
     min_tickets: int = 5
     min_confidence: float = MIN_CONFIDENCE
     min_lift: float = MIN_LIFT
+    min_g2: float = MIN_G2
     max_terms: int = MAX_TERMS
 
 
@@ -161,6 +167,17 @@ def distinctiveness(n: int, article_tickets: int, term_tickets: int, total: int)
     return lift, odds
 
 
+def log_likelihood(n: int, article_tickets: int, term_tickets: int, total: int) -> float:
+    """Dunning's G² of the 2×2 table: the article's tickets with and without the term, and the
+    other tickets with and without it (0 when there are no other tickets)."""
+    rest = total - article_tickets
+    if rest <= 0:
+        return 0.0
+    cells = ((n, article_tickets, term_tickets), (article_tickets - n, article_tickets, total - term_tickets),
+             (term_tickets - n, rest, term_tickets), (rest - term_tickets + n, rest, total - term_tickets))
+    return 2.0 * sum(o * math.log(o * total / (row * col)) for o, row, col in cells if o > 0)
+
+
 Evidence = dict[str, tuple[int, dict[str, int]]]  # article id -> (its learning tickets, word -> tickets using it)
 
 
@@ -202,7 +219,9 @@ def learn_with_counts(kb: KnowledgeBase, tickets: Sequence[tuple[str, str]], lan
             if n < options.min_tickets or not _is_new(term, vocab):
                 continue
             lift, odds = distinctiveness(n, sizes[article_id], overall[term], total)
-            if lift > options.min_lift or sizes[article_id] == total:
+            if sizes[article_id] == total or (
+                    lift > options.min_lift
+                    and log_likelihood(n, sizes[article_id], overall[term], total) >= options.min_g2):
                 kept.append((-odds, -n, term))
         kept.sort()
         if kept:
