@@ -234,7 +234,7 @@ class Timed:
             self.cpu += time.process_time() - cpu
 
 
-def child(mode: str, n: int, model: str | None, precision: str = "auto") -> None:
+def child(mode: str, n: int, model: str | None, precision: str = "float32") -> None:
     """One measured run in this process (the parent reads its peak RSS): prints wall and CPU seconds."""
     import resource
 
@@ -266,7 +266,7 @@ def child(mode: str, n: int, model: str | None, precision: str = "auto") -> None
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} {spent[0]:.1f} {spent[1]:.1f}")
 
 
-def measured(mode: str, n: int, model: str | None = None, precision: str = "auto") -> tuple[float, ...]:
+def measured(mode: str, n: int, model: str | None = None, precision: str = "float32") -> tuple[float, ...]:
     """(wall s, CPU s, peak RSS MB, wall s and CPU s inside the model) of `child` in a fresh process."""
     import subprocess
 
@@ -279,7 +279,7 @@ def measured(mode: str, n: int, model: str | None = None, precision: str = "auto
     return tuple(map(float, line.split()[1:]))
 
 
-def speed(n: int, model: str, precision: str = "auto") -> None:
+def speed(n: int, model: str, precision: str = "float32") -> None:
     """The real model on n tickets against the lexical path on the same tickets, in the same run, with the time
     spent inside the model apart from the rest of the semantic analysis."""
     before = os.getloadavg()[0]
@@ -295,7 +295,7 @@ def speed(n: int, model: str, precision: str = "auto") -> None:
           f"tickets/s; at this rate 100,000 take {100_000 / (n / sem[0]):.0f} s")
 
 
-def memory(n: int, model: str | None, precision: str = "auto") -> None:
+def memory(n: int, model: str | None, precision: str = "float32") -> None:
     """Peak RSS of the semantic pipeline at n tickets through the embedder seam (model's output shape), the
     lexical path on the same tickets, and the model's own footprint measured separately."""
     lex = measured("lexical", n)
@@ -320,8 +320,8 @@ def main() -> int:
     ap.add_argument("--history", choices=("no", "with"))
     ap.add_argument("--speed", type=int, metavar="N", help="time N tickets: the model against the lexical path")
     ap.add_argument("--memory", type=int, metavar="N", help="peak memory at N tickets (embedder seam + model)")
-    ap.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default="auto",
-                    help="the model's precision (auto: bfloat16 where the CPU has it natively)")
+    ap.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default="float32",
+                    help="the model's precision (helpgen's default float32; auto: bfloat16 where the CPU has it)")
     ap.add_argument("--child", choices=("lexical", "semantic", "seam", "model"), help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
