@@ -79,6 +79,7 @@ class Memo:
         import numpy as np
 
         self.inner, self.name, self.calls = inner, inner.name, 0
+        self.key = getattr(inner, "key", inner.name)  # the KB's article cache: one file per precision
         key = hashlib.sha1(f"{model_dir.resolve()}|{getattr(inner, 'key', inner.name)}".encode()).hexdigest()[:12]
         self.path = Path.home() / ".cache" / "helpgen-bench" / f"vectors-{key}.npz"
         self.seen = {}

@@ -89,9 +89,8 @@ def _route_scores(Q: np.ndarray, A: np.ndarray, v: Vectors) -> np.ndarray:
 
 
 def _top(S: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of each row's k largest values, in no order (no negated copy of S)."""
     k = min(k, S.shape[1])
-    return np.argpartition(S, S.shape[1] - k, axis=1)[:, S.shape[1] - k:] if k else np.zeros((len(S), 0), int)
+    return np.argpartition(-S, k - 1, axis=1)[:, :k] if k else np.zeros((len(S), 0), int)
 
 
 def calibrate(v: Vectors, cal: Calibration) -> None:
@@ -167,14 +166,12 @@ def _no_history(v: Vectors, cal: Calibration, seed: int):
         self_pos = where[i:i + CHUNK]
         rows = np.flatnonzero(self_pos >= 0)
         S[rows, self_pos[rows]] = -2.0
-        kd = min(k_density, S.shape[1])
-        if kd:
-            near = _top(S, kd)  # one pass: the kd nearest, then the SMOOTH_K nearest among them
-            near_sims = np.take_along_axis(S, near, 1)
-            nn = np.take_along_axis(near, _top(near_sims, SMOOTH_K), 1)
+        nn = _top(S, SMOOTH_K)
+        if nn.shape[1]:
             A = (1 - SMOOTH_W) * A + SMOOTH_W * A_ref[nn].mean(1)
             B = (1 - SMOOTH_W) * B + SMOOTH_W * B_ref[nn].mean(1)
-            density[i:i + CHUNK] = near_sims.mean(1)
+            kd = min(k_density, S.shape[1])
+            density[i:i + CHUNK] = -np.partition(-S, kd - 1, axis=1)[:, :kd].mean(1)
         score[i:i + CHUNK], article[i:i + CHUNK] = A.max(1), B.argmax(1)
     floor_ok = score >= cal.floor_similarity
     plain = score >= cal.min_similarity
