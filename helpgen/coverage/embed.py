@@ -43,7 +43,7 @@ class SentenceEmbedder:
     `key` names the model and its precision (the article cache's key: vectors of two precisions never mix).
     """
 
-    def __init__(self, model, name: str, batch_size: int = 64, precision: str = "float32") -> None:
+    def __init__(self, model, name: str, batch_size: int = 32, precision: str = "float32") -> None:
         self.model, self.name, self.batch_size = model, name, batch_size
         if getattr(model, "max_seq_length", None):
             model.max_seq_length = min(model.max_seq_length, MAX_TOKENS)
