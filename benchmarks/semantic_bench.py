@@ -71,7 +71,7 @@ def find_model(given: str | None) -> Path:
 
 class Memo:
     """The model, with each text embedded once: the runs share tickets, and the vectors are kept in
-    ~/.cache/helpgen-bench/ (per model folder) for the next benchmark run. Delete it to re-embed."""
+    ~/.cache/helpgen-bench/ (per model folder and precision) for the next benchmark run. Delete it to re-embed."""
 
     def __init__(self, inner, model_dir: Path) -> None:
         import hashlib
@@ -79,7 +79,8 @@ class Memo:
         import numpy as np
 
         self.inner, self.name, self.calls = inner, inner.name, 0
-        key = hashlib.sha1(str(model_dir.resolve()).encode()).hexdigest()[:12]
+        self.key = getattr(inner, "key", inner.name)  # the KB's article cache: one file per precision
+        key = hashlib.sha1(f"{model_dir.resolve()}|{getattr(inner, 'key', inner.name)}".encode()).hexdigest()[:12]
         self.path = Path.home() / ".cache" / "helpgen-bench" / f"vectors-{key}.npz"
         self.seen = {}
         if self.path.is_file():
@@ -218,7 +219,22 @@ class SeamEmbedder:
         return self.vec.transform(list(texts)).toarray().astype(np.float32)
 
 
-def child(mode: str, n: int, model: str | None) -> None:
+class Timed:
+    """The real embedder, with the wall and CPU seconds spent inside it (the breakdown --speed prints)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.key, self.wall, self.cpu = inner, inner.name, inner.key, 0.0, 0.0
+
+    def embed(self, texts):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.wall += time.perf_counter() - wall
+            self.cpu += time.process_time() - cpu
+
+
+def child(mode: str, n: int, model: str | None, precision: str = "float32") -> None:
     """One measured run in this process (the parent reads its peak RSS): prints wall and CPU seconds."""
     import resource
 
@@ -232,48 +248,54 @@ def child(mode: str, n: int, model: str | None) -> None:
     if mode == "semantic":
         from helpgen.coverage.embed import load_embedder
 
-        emb = load_embedder(model)
+        emb = Timed(load_embedder(model, precision=precision))
     elif mode == "seam":
         emb = SeamEmbedder()
     elif mode == "model":  # the model's own footprint: loaded, then 4,096 tickets embedded
         from helpgen.coverage.embed import embed_texts, load_embedder
 
-        emb = load_embedder(model)
+        emb = load_embedder(model, precision=precision)
         embed_texts(emb, [t.question for t in synthetic(4096)])
-        print(f"RESULT 0 0 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+        print(f"RESULT 0 0 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} 0 0")
         return
     wall, cpu = time.perf_counter(), time.process_time()
     res = analyse(kb, synthetic(n), embedder=emb)
     assert len(res.rows.ids) == n and np.asarray(res.rows.verdict).dtype == bool
+    spent = (emb.wall, emb.cpu) if isinstance(emb, Timed) else (0.0, 0.0)
     print(f"RESULT {time.perf_counter() - wall:.1f} {time.process_time() - cpu:.1f} "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} {spent[0]:.1f} {spent[1]:.1f}")
 
 
-def measured(mode: str, n: int, model: str | None = None) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak RSS MB) of `child` in a fresh process."""
+def measured(mode: str, n: int, model: str | None = None, precision: str = "float32") -> tuple[float, ...]:
+    """(wall s, CPU s, peak RSS MB, wall s and CPU s inside the model) of `child` in a fresh process."""
     import subprocess
 
-    cmd = [sys.executable, __file__, "--child", mode, "--n", str(n)] + (["--model", model] if model else [])
+    cmd = [sys.executable, __file__, "--child", mode, "--n", str(n), "--precision", precision] + \
+        (["--model", model] if model else [])
     out = subprocess.run(cmd, capture_output=True, text=True)
     line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
     if out.returncode or line is None:
         raise SystemExit(f"{mode} run failed: {out.stderr[-2000:]}")
-    wall, cpu, rss = map(float, line.split()[1:])
-    return wall, cpu, rss
+    return tuple(map(float, line.split()[1:]))
 
 
-def speed(n: int, model: str) -> None:
-    """The real model on n tickets against the lexical path on the same tickets, in the same run."""
+def speed(n: int, model: str, precision: str = "float32") -> None:
+    """The real model on n tickets against the lexical path on the same tickets, in the same run, with the time
+    spent inside the model apart from the rest of the semantic analysis."""
+    before = os.getloadavg()[0]
     lex = measured("lexical", n)
-    sem = measured("semantic", n, model)
-    print(f"\n{n} tickets (all distinct), sample_kb, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for name, (wall, cpu, rss) in (("lexical", lex), ("semantic", sem)):
+    sem = measured("semantic", n, model, precision)
+    print(f"\n{n} tickets (all distinct), sample_kb, load average {before:.1f} -> {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores, model precision {precision}")
+    for name, (wall, cpu, rss, *_) in (("lexical", lex), ("semantic", sem)):
         print(f"  {name:9s} {wall:7.1f} s wall  {n / wall:6.0f} tickets/s  {cpu:7.1f} CPU s  peak {rss:6.0f} MB")
+    print(f"    of which inside the model: {sem[3]:.1f} s wall, {sem[4]:.1f} CPU s ({n / max(sem[3], 1e-9):.0f} "
+          f"tickets/s); the rest: {sem[0] - sem[3]:.1f} s wall, {sem[1] - sem[4]:.1f} CPU s")
     print(f"  semantic / lexical wall time: {sem[0] / lex[0]:.1f}; target: 100,000 tickets <= 480 s and >= 300 "
           f"tickets/s; at this rate 100,000 take {100_000 / (n / sem[0]):.0f} s")
 
 
-def memory(n: int, model: str | None) -> None:
+def memory(n: int, model: str | None, precision: str = "float32") -> None:
     """Peak RSS of the semantic pipeline at n tickets through the embedder seam (model's output shape), the
     lexical path on the same tickets, and the model's own footprint measured separately."""
     lex = measured("lexical", n)
@@ -283,7 +305,7 @@ def memory(n: int, model: str | None) -> None:
     print(f"  semantic pipeline (384-d seam):    {seam[0]:7.1f} s  peak {seam[2]:6.0f} MB "
           f"(ratio to lexical {seam[2] / lex[2]:.2f})")
     if model:
-        mod = measured("model", 0, model)
+        mod = measured("model", 0, model, precision)
         base = measured("lexical", 1)
         print(f"  the model alone (loaded, 4,096 tickets embedded): peak {mod[2]:.0f} MB, of which "
               f"{mod[2] - base[2]:.0f} MB over an analysis of one ticket ({base[2]:.0f} MB)")
@@ -298,18 +320,20 @@ def main() -> int:
     ap.add_argument("--history", choices=("no", "with"))
     ap.add_argument("--speed", type=int, metavar="N", help="time N tickets: the model against the lexical path")
     ap.add_argument("--memory", type=int, metavar="N", help="peak memory at N tickets (embedder seam + model)")
+    ap.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default="float32",
+                    help="the model's precision (helpgen's default float32; auto: bfloat16 where the CPU has it)")
     ap.add_argument("--child", choices=("lexical", "semantic", "seam", "model"), help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.n, args.model)
+        child(args.child, args.n, args.model, args.precision)
         return 0
     if args.speed or args.memory:
         model = str(find_model(args.model)) if args.model or args.speed else None
         if args.speed:
-            speed(args.speed, model)
+            speed(args.speed, model, args.precision)
         if args.memory:
-            memory(args.memory, model)
+            memory(args.memory, model, args.precision)
         return 0
     from helpgen.kb.load import load_kb
 
@@ -322,7 +346,7 @@ def main() -> int:
 
         path = find_model(args.model)
         print(f"model: {path}")
-        memo = Memo(load_embedder(str(path)), path)
+        memo = Memo(load_embedder(str(path), precision=args.precision), path)
         modes.append(("semantic", memo))
     rows = []
     for dom, (kb_dir, split_mod, key, link) in domains().items():

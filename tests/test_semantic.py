@@ -377,3 +377,39 @@ def test_the_word_rule_does_not_overrule_a_ticket_the_embeddings_place_in_the_kb
     v = verdicts(result)
     assert v["short-doc"][:2] == (True, "transfers/transfer-times")
     assert v["short-off"] == (False, "", -1)
+
+
+@pytest.mark.parametrize("with_links", [False, True], ids=["no history", "with history"])
+def test_float16_ticket_rows_give_the_float32_verdicts(with_links):
+    """Ticket vectors are stored as float16 (half the memory) and scored in float32 chunks: on a small log, the
+    verdicts, articles and off-topic calls are those of float32 rows."""
+    from helpgen.coverage.match import Calibration
+
+    kb = make_kb()
+    arts = list(kb.in_language(""))
+    ids = [a.id for a in arts]
+    tickets = history()
+    v = semantic.embed_all(HashEmbedder(), arts, [t.text for t in tickets], None)
+    assert v.Z.dtype == np.float16
+    linked = np.array([ids.index(t.linked_articles[0]) if with_links and t.linked_articles else -1 for t in tickets])
+    answered = np.array([bool(t.replies) for t in tickets])
+    outs, cal = [], Calibration()
+    for Z in (v.Z, v.Z.astype(np.float32) / np.linalg.norm(v.Z.astype(np.float32), axis=1, keepdims=True)):
+        cal = Calibration()
+        outs.append(semantic.decide(arts, semantic.Vectors(Z, v.E, v.owner, v.weight, v.P, v.questions), linked,
+                                    answered, np.zeros(len(tickets), bool), cal))
+    assert cal.mode == ("semantic+history" if with_links else "semantic")
+    for key in ("covered", "article", "off_topic"):
+        assert outs[0][key].tolist() == outs[1][key].tolist(), key
+    assert np.abs(outs[0]["score"] - outs[1]["score"]).max() < 5e-3
+    assert outs[0]["covered"].any() and not outs[0]["covered"].all()
+
+
+def test_top_is_each_rows_k_largest_columns():
+    rng = np.random.default_rng(3)
+    S = rng.standard_normal((50, 40)).astype(np.float32)
+    for k in (1, 5, 40, 60):
+        got = semantic._top(S, k)
+        assert got.shape == (50, min(k, 40))
+        assert (np.sort(got, 1) == np.sort(np.argsort(-S, 1)[:, :min(k, 40)], 1)).all()
+    assert semantic._top(S[:, :0], 5).shape == (50, 0)

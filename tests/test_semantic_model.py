@@ -74,3 +74,40 @@ def test_a_folder_that_is_not_a_model_is_one_line(make_kb, tmp_path):
     assert res.exit_code == 1
     assert res.output == (f"error: {tmp_path / 'empty'} is not a sentence-transformers model folder (no modules.json or "
                           "config.json): pass a folder saved with SentenceTransformer.save()\n")
+
+
+def test_the_embedder_gives_the_models_own_vectors_in_input_order(tiny_model):
+    """Batches run one per thread, each with one torch thread: the rows are those of `model.encode`, in the
+    order of the texts, and torch's thread count is left as it was."""
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from helpgen.coverage.embed import load_embedder
+
+    texts = [" ".join(WORDS[i % 7:i % 7 + 1 + i % 11]) for i in range(150)]  # 150 texts of 1-11 words, 3 batches
+    emb = load_embedder(str(tiny_model))
+    emb.batch_size = 64
+    threads = torch.get_num_threads()
+    got = emb.embed(texts)
+    assert torch.get_num_threads() == threads
+    want = SentenceTransformer(str(tiny_model), device="cpu").encode(texts, normalize_embeddings=True)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.abs(got - want).max() < 1e-5
+    assert emb.precision == "float32" and emb.key == "tiny-model"
+
+
+def test_bfloat16_vectors_are_near_float32_ones_and_cached_apart(tiny_model, tmp_path):
+    import numpy as np
+
+    from helpgen.coverage.embed import EmbeddingCache, load_embedder
+
+    texts = [" ".join(WORDS[i:i + 4]) for i in range(20)]
+    f32, bf16 = load_embedder(str(tiny_model)), load_embedder(str(tiny_model), precision="bfloat16")
+    assert bf16.key == "tiny-model@bfloat16" and bf16.name == "tiny-model"
+    a, b = f32.embed(texts), bf16.embed(texts)
+    cos = (a * b).sum(1) / np.linalg.norm(b, axis=1)
+    assert cos.min() > 0.99 and not np.array_equal(a, b)
+    EmbeddingCache(tmp_path, f32.key).embed(f32, texts)
+    EmbeddingCache(tmp_path, bf16.key).embed(bf16, texts)
+    assert len(list(tmp_path.iterdir())) == 2  # one cache file per precision: the two never mix

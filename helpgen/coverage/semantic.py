@@ -65,7 +65,7 @@ def embed_all(embedder: Embedder, articles: Sequence[Article], texts: Sequence[s
             owner.append(i)
             weight.append(w)
     profiles = [" ".join([a.title, a.summary, *a.questions]) for a in articles]
-    cached = EmbeddingCache(cache_dir, embedder.name).embed(embedder, ex + profiles)
+    cached = EmbeddingCache(cache_dir, getattr(embedder, "key", embedder.name)).embed(embedder, ex + profiles)
     Z = embed_texts(embedder, [t[:TEXT_CHARS] for t in texts], progress)
     return Vectors(Z, cached[:len(ex)], np.array(owner, int), np.array(weight, np.float32), cached[len(ex):],
                    questions)
