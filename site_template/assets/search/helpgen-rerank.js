@@ -47,22 +47,12 @@
     return score;
   }
 
-  function siteBase() {
-    try {
-      var cfg = JSON.parse(document.getElementById("__config").textContent);
-      return new URL(cfg.base || ".", location.href);
-    } catch (e) {
-      return new URL(".", location.href);
-    }
-  }
-
   /* The article entry of a result group. Material's worker has the locations as absolute URLs;
      search_index.json has them relative to the site (or language) root. */
-  function entryOf(group, articles) {
+  function entryOf(group, articles, base) {
     var loc = String(group && group[0] && group[0].location || "").split("#")[0];
     if (articles[loc]) return articles[loc];
     if (!cache.byUrl) {
-      var base = siteBase();
       cache.byUrl = {};
       Object.keys(articles).forEach(function (k) { cache.byUrl[new URL(k, base).href] = articles[k]; });
     }
@@ -76,7 +66,7 @@
   }
 
   /* Re-order `groups` (Material's result groups, best first) in place. */
-  window.helpgenRerank = function (groups, query, help) {
+  window.helpgenRerank = function (groups, query, help, base) {
     var data = help && help.rerank;
     if (!data || !data.articles || !groups || groups.length < 2 || !(data.weight > 0)) return groups;
     prepare(data);
@@ -84,7 +74,7 @@
     var head = groups.slice(0, data.depth);
     if (!words.length) return groups;
     var nb = head.map(function (g) {
-      var entry = entryOf(g, data.articles);
+      var entry = entryOf(g, data.articles, base);
       return entry ? logEvidence(words, entry, cache.total, data.smoothing) : null;
     });
     var known = nb.filter(function (v) { return v !== null; });

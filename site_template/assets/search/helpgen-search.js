@@ -192,7 +192,7 @@
     if (cleaned.has(message)) return;
     cleaned.add(message);
     var query = state.last || "";
-    if (window.helpgenRerank && !window.helpgenPagefind) window.helpgenRerank(message.data.items, query, helpData());
+    if (window.helpgenRerank && !window.helpgenPagefind) window.helpgenRerank(message.data.items, query, helpData(), siteBase());
     message.data.items.forEach(function (group) {
       (group || []).forEach(function (item) {
         if (item && item.terms) item.terms = customerTerms(item, query, helpData());
