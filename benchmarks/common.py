@@ -271,6 +271,25 @@ def print_recall(title: str, browser, lunr, elapsed: float, blocked: list, n: in
 # Learned search terms (`helpgen coverage --learn`) and the privacy check of the built index
 # ---------------------------------------------------------------------------------------------
 
+def add_search_args(parser) -> None:
+    """The options both search-recall benchmarks share."""
+    parser.add_argument("--misses", action="store_true", help="list the browser's misses")
+    parser.add_argument("--learn", action="store_true",
+                        help="learn search terms from the split's history, test on its held-out questions")
+    parser.add_argument("--tune", action="store_true",
+                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
+    parser.add_argument("--lunr-only", action="store_true",
+                        help="only `helpgen search` (lunr.py), no site build or browser: for quick iteration")
+
+
+def print_lunr_only(title: str, lunr, misses: bool) -> None:
+    """--lunr-only: lunr.py's figures, and its misses when asked."""
+    print(f"{title}, lunr.py only: recall@1 {lunr.recall_at_1:.3f}, recall@3 {lunr.recall_at_3:.3f}, "
+          f"MRR {lunr.mrr:.3f} (the target counts the browser)")
+    for m in lunr.misses if misses else ():
+        print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+
+
 def learn_kb(src: Path, kb_dir: Path, history_csv: Path, lang: str = "en") -> int:
     """Copy of the KB `src` (without tickets or search terms) with KB/search-terms.yml learned from
     the history log, as `helpgen coverage KB --tickets LOG --learn` writes it; returns the term count."""

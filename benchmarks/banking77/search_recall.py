@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # search_harness: the e2e tests' browser driver
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import browser_run, learned_recall, lunr_run, tune_recall  # noqa: E402
+from common import add_search_args, browser_run, learned_recall, lunr_run, print_lunr_only, tune_recall  # noqa: E402
 from helpgen.kb.load import load_kb  # noqa: E402
 
 TARGET_RECALL_3 = 0.88
@@ -116,15 +116,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--seed", type=int, default=77)
     parser.add_argument("--site", type=Path, help="an already built sample_kb site (default: build one)")
-    parser.add_argument("--misses", action="store_true", help="list the browser's misses")
     parser.add_argument("--variant", choices=VARIANTS, default="helpgen",
                         help="ablation of the browser side (builds its own site)")
-    parser.add_argument("--learn", action="store_true",
-                        help="learn search terms from the split's history, test on its held-out questions")
-    parser.add_argument("--tune", action="store_true",
-                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
-    parser.add_argument("--lunr-only", action="store_true",
-                        help="only `helpgen search` (lunr.py), no site build or browser: for quick iteration")
+    add_search_args(parser)
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (BANKING77 lives in ../shared beside the repo)")
@@ -135,11 +129,8 @@ def main() -> int:
     if args.lunr_only:
         with tempfile.TemporaryDirectory() as tmp:
             lunr = lunr_run(plain_sample_kb(Path(tmp) / "kb"), questions)
-        print(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb without learned "
-              f"terms, lunr.py only: recall@1 {lunr.recall_at_1:.3f}, recall@3 {lunr.recall_at_3:.3f}, "
-              f"MRR {lunr.mrr:.3f} (the target counts the browser)")
-        for m in lunr.misses if args.misses else ():
-            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+        print_lunr_only(f"BANKING77 search recall: {len(questions)} questions (seed {args.seed}), sample_kb without "
+                        "learned terms", lunr, args.misses)
         return 0
     use_variant(args.variant)
     with tempfile.TemporaryDirectory() as tmp:

@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from common import (browser_run, build_site, learned_recall, load_key, lunr_run, print_recall,  # noqa: E402
-                    tune_recall)
+from common import (add_search_args, browser_run, build_site, learned_recall, load_key, lunr_run,  # noqa: E402
+                    print_lunr_only, print_recall, tune_recall)
 from split import DATA, KB, domain, make_split, questions  # noqa: E402
 
 TARGET_RECALL_3 = 0.85
@@ -50,13 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--seed", type=int, default=77)
-    parser.add_argument("--misses", action="store_true", help="list the browser's misses")
-    parser.add_argument("--learn", action="store_true",
-                        help="learn search terms from the split's history, test on its held-out questions")
-    parser.add_argument("--tune", action="store_true",
-                        help="with --learn: the tuning protocol (lunr.py, questions from a part of the history)")
-    parser.add_argument("--lunr-only", action="store_true",
-                        help="only `helpgen search` (lunr.py), no site build or browser: for quick iteration")
+    add_search_args(parser)
     args = parser.parse_args()
     if not (DATA / "train.csv").is_file():
         print(f"skipped: {DATA} absent (CLINC150 lives in ../shared beside the repo)")
@@ -70,12 +64,8 @@ def main() -> int:
                               (TARGET_RECALL_3, TARGET_RECALL_3), args.misses)
     qs = sample_questions(args.n, args.seed)
     if args.lunr_only:
-        lunr = lunr_run(KB, qs)
-        print(f"CLINC150 {domain()} search recall: {len(qs)} questions (seed {args.seed}), lunr.py only: "
-              f"recall@1 {lunr.recall_at_1:.3f}, recall@3 {lunr.recall_at_3:.3f}, MRR {lunr.mrr:.3f} "
-              f"(the target counts the browser)")
-        for m in lunr.misses if args.misses else ():
-            print(f"  miss: {m.question!r} expected {m.expected} got {m.first or '(nothing)'} (rank {m.rank})")
+        print_lunr_only(f"CLINC150 {domain()} search recall: {len(qs)} questions (seed {args.seed})",
+                        lunr_run(KB, qs), args.misses)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(KB, Path(tmp) / "site")
