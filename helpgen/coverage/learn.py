@@ -250,16 +250,14 @@ def _merge_terms(previous: SearchTerms, learned: dict[str, list[str]], lang: str
     for article_id, terms in learned.items():
         key = article_key(article_id, lang, default_lang)
         old = previous.articles.get(key, ArticleTerms())
-        deleted = set(old.learned) - set(old.terms)
-        rejected = set(old.rejected) | deleted
+        rejected = old.dropped
         kept = set(old.terms) | {t for t in terms if t not in rejected}
         out[key] = replace(old, terms=tuple(sorted(kept)), rejected=tuple(sorted(rejected)),
                            learned=tuple(sorted(set(old.learned) | kept)),
                            counts=tuple((w, n) for w, n in old.counts if w not in rejected))
     for key, old in previous.articles.items():  # writer deletions count even without new tickets
         if key not in out or out[key] is old:
-            deleted = set(old.learned) - set(old.terms)
-            rejected = set(old.rejected) | deleted
+            rejected = old.dropped
             out[key] = replace(old, rejected=tuple(sorted(rejected)), learned=tuple(sorted(set(old.learned) | set(old.terms))),
                                counts=tuple((w, n) for w, n in old.counts if w not in rejected))
     return out

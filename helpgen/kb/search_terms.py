@@ -41,6 +41,11 @@ class ArticleTerms:
     tickets: int = 0  # learning tickets of the article (counts:), 0 = no counts
     counts: tuple[tuple[str, int], ...] = ()  # (word, distinct tickets using it), sorted by word
 
+    @property
+    def dropped(self) -> set[str]:
+        """Terms never to propose or count again: rejected, or learned and then deleted by a writer."""
+        return set(self.rejected) | (set(self.learned) - set(self.terms))
+
 
 @dataclass(frozen=True)
 class SearchTerms:
@@ -171,9 +176,8 @@ def _parse_counts(counts: object, out: dict[str, ArticleTerms], lines: dict[tupl
             problems.append(Problem(path, line, "error", f"counts of `{key}`: `{bad[0]}` is not one word with a count "
                                     f"from 1 to {tickets}; delete it"))
         old = out.get(key, ArticleTerms(line=line))
-        dropped = set(old.rejected) | (set(old.learned) - set(old.terms))
         kept = tuple(sorted((" ".join(w.lower().split()), n) for w, n in words.items()
-                            if str(w) not in bad and " ".join(str(w).lower().split()) not in dropped))
+                            if str(w) not in bad and " ".join(str(w).lower().split()) not in old.dropped))
         out[key] = replace(old, tickets=tickets, counts=kept)
 
 

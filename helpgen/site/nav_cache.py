@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from jinja2 import Undefined, pass_context
 
@@ -36,8 +37,6 @@ def page_dir_parts(page_url: str) -> tuple[str, ...]:
 
 def _is_absolute(url: str) -> bool:
     """Links MkDocs' `url` filter leaves as they are (a scheme, a host, a leading slash or #)."""
-    from urllib.parse import urlsplit
-
     parsed = urlsplit(url)
     return bool(parsed.scheme or parsed.netloc or url.startswith(("/", "#")))
 
@@ -50,7 +49,7 @@ class NavCache:
         self.prefixes: dict[int, frozenset[tuple[str, ...]]] = {}
         self.alive: dict[int, Any] = {}  # every keyed object, kept so that its id is not reused
         self.on = False
-        self.hits = 0
+        self.hits = 0  # look-ups answered from the cache (tests check that it is used)
         self.page: Any = None  # the page of the last look-up, and the folder its links start from
         self.here: tuple | None = None
 
